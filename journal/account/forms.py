@@ -1,0 +1,12 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from journal.timezones import all_timezone_names
+
+
+class SettingsForm(FlaskForm):
+    timezone = SelectField("Time zone", validate_choice=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(name, name.replace("_", " ")) for name in all_timezone_names()]

@@ -1,0 +1,56 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from journal.auth.passwords import password_problem
+from journal.auth.services import find_user, username_problem
+
+
+class RegisterForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none",
+                                      "spellcheck": "false"})
+    password = PasswordField("Password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the password",
+                            validators=[DataRequired(), EqualTo("password",
+                                                                "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+
+    def validate_username(self, field):
+        problem = username_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+        if find_user(field.data):
+            raise ValidationError("That username is taken. Choose another.")
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", [self.username.data or ""])
+        if problem:
+            raise ValidationError(problem)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none",
+                                      "spellcheck": "false"})
+    password = PasswordField("Password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in on this device (30 days)")
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField("New password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("password",
+                                                                "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)

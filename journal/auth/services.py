@@ -1,0 +1,73 @@
+"""Writes for accounts. Functions add and flush; the view commits."""
+
+import re
+import unicodedata
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from journal.auth.passwords import hash_password, needs_rehash, verify_password
+from journal.extensions import db
+from journal.models import User
+
+USERNAME_PATTERN = re.compile(r"^[\w.-]{2,64}$")
+
+
+def canonical_username(raw: str) -> str:
+    """NFKC-normalized, case-folded and trimmed: the form two names are compared in."""
+    return unicodedata.normalize("NFKC", raw).casefold().strip()
+
+
+def username_problem(raw: str) -> str | None:
+    """Why ``raw`` cannot be a username, or ``None``."""
+    name = canonical_username(raw)
+    if not USERNAME_PATTERN.fullmatch(name):
+        return ("Use 2 to 64 letters, digits, dots, dashes or underscores, without spaces.")
+    return None
+
+
+def has_any_user() -> bool:
+    return db.session.scalar(select(func.count()).select_from(User)) > 0
+
+
+def registration_open() -> bool:
+    """Anyone may register when registration is open, and the very first visitor may
+    always create the administrator account."""
+    return current_app.config["REGISTRATION"] == "open" or not has_any_user()
+
+
+def find_user(raw_username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == canonical_username(raw_username)))
+
+
+def create_user(raw_username: str, password: str, *, is_admin: bool | None = None) -> User:
+    """Add an account. The first account ever created is the administrator."""
+    if is_admin is None:
+        is_admin = not has_any_user()
+    user = User(
+        username=canonical_username(raw_username),
+        display_name=unicodedata.normalize("NFKC", raw_username).strip(),
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(raw_username: str, password: str) -> User | None:
+    """The active user with this name and password, else ``None``. Unknown names cost a
+    hash computation too, so timing does not tell which names exist. Upgrades the stored
+    hash when the hashing parameters have changed."""
+    user = find_user(raw_username)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)

@@ -1,0 +1,83 @@
+"""Server-side sessions. The session cookie and the remember cookie carry only a
+random token; its SHA-256 is stored in ``user_sessions``. Deleting the row ends
+that sign-in everywhere, including any copy of either cookie."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import delete, select
+
+from journal.extensions import db, login_manager
+from journal.models import User, UserSession, utcnow
+
+
+def init_login_manager(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    # Our sessions are server-side; Flask-Login's own fingerprinting would only add
+    # surprise sign-outs when a phone changes networks.
+    login_manager.session_protection = None
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """The active user whose live session has this token, else ``None`` (signed out)."""
+    if not token or len(token) > 128:
+        return None
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _hash_token(token))
+    )
+    if row is None or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    user = row.user
+    user.session_token = token
+    return user
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Sign ``user`` in with a fresh session: the old cookie's contents are dropped and
+    a new server-side session row is added (the caller commits)."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    lifetime = (current_app.config["REMEMBER_COOKIE_DURATION"] if remember
+                else current_app.config["SESSION_IDLE_TIMEOUT"])
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_hash_token(token),
+            expires_at=utcnow() + lifetime,
+            user_agent=(request.user_agent.string or "")[:200] or None,
+        )
+    )
+    user.session_token = token
+    login_user(user, remember=remember, duration=min(lifetime, timedelta(days=30)))
+
+
+def end_current_session() -> None:
+    """Sign the current browser out and delete its server-side session (caller commits)."""
+    token = getattr(current_user, "session_token", None)
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    logout_user()
+    session.clear()
+
+
+def end_other_sessions(user: User) -> int:
+    """Delete every session of ``user`` but the current one; returns how many ended."""
+    statement = delete(UserSession).where(UserSession.user_id == user.id)
+    if user.session_token:
+        statement = statement.where(UserSession.token_hash != _hash_token(user.session_token))
+    return db.session.execute(statement).rowcount or 0
+
+
+def purge_expired_sessions() -> None:
+    db.session.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))

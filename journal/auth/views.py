@@ -1,0 +1,130 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from journal.auth import bp
+from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from journal.auth.services import (
+    authenticate,
+    canonical_username,
+    create_user,
+    has_any_user,
+    registration_open,
+    set_password,
+)
+from journal.auth.sessions import end_current_session, end_other_sessions, start_session
+from journal.auth.throttle import clear_failures, record_failure, retry_after
+from journal.carry import carried_draft, render_carried_draft
+from journal.extensions import db, login_manager
+from journal.models import utcnow
+from journal.timezones import to_local
+from journal.urls import safe_next
+
+LOGIN_FAILED = "That username and password do not match an account."
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    if not registration_open():
+        return render_template("auth/closed.html"), 403
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = create_user(form.username.data, form.password.data)
+        start_session(user, remember=False)
+        db.session.commit()
+        if user.is_admin:
+            flash("Welcome. Your account is the administrator of this journal.", "success")
+        else:
+            flash("Welcome. Your account is ready; everything you write is private to you.",
+                  "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form, first_account=not has_any_user())
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    draft = carried_draft(request.form)
+    if form.validate_on_submit():
+        username = canonical_username(form.username.data)
+        address = request.remote_addr or "unknown"
+        wait_until = retry_after(username, address)
+        if wait_until is not None:
+            return _too_many_attempts(wait_until)
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            record_failure(username, address)
+            db.session.commit()
+            current_app.logger.warning("Failed sign-in for %r from %s", username, address)
+            form.password.errors.append(LOGIN_FAILED)
+            return render_template("auth/login.html", form=form, draft=draft), 200
+        clear_failures(username)
+        start_session(user, remember=form.remember.data)
+        db.session.commit()
+        if draft is not None:
+            return render_carried_draft(draft)
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    return render_template("auth/login.html", form=form, draft=draft)
+
+
+def _too_many_attempts(wait_until):
+    local = to_local(wait_until, None)
+    when = f"{local:%H:%M} ({local.tzname()})"
+    page = render_template(
+        "errors/error.html",
+        status=429,
+        title="Too many sign-in attempts",
+        message="To protect accounts, sign-in is paused after several failed attempts.",
+        retry_at=when,
+    )
+    seconds = max(1, int((wait_until - utcnow()).total_seconds()))
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        end_current_session()
+        db.session.commit()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if authenticate(current_user.username, form.current_password.data) is None:
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            set_password(current_user, form.password.data)
+            ended = end_other_sessions(current_user)
+            db.session.commit()
+            message = "Your password is changed."
+            if ended:
+                message += f" {ended} other sign-in{'s' if ended != 1 else ''} ended."
+            flash(message, "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Signed-out visitors go to the sign-in page. An entry posted after the sign-in
+    expired is kept: the sign-in page carries it and shows it again afterwards."""
+    draft = carried_draft(request.form) if request.method == "POST" else None
+    if request.method == "POST" and draft is None:
+        draft = carried_draft(request.form, from_entry_form=True)
+    if draft is not None:
+        form = LoginForm(formdata=None)
+        return render_template("auth/login.html", form=form, draft=draft), 401
+    if request.method != "GET":
+        abort(401)
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,3 @@
+"""Flask commands: ``flask --app journal <command>``."""
+
+commands: list = []

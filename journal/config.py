@@ -1,0 +1,46 @@
+"""Default settings. Every value here is safe to publish: secrets come from the
+environment (``JOURNAL_*``) or are generated into the instance folder."""
+
+from datetime import timedelta
+
+# The database; ``None`` means ``instance/journal.sqlite3``.
+DATABASE_URL = None
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# ``open``: anyone may register; ``closed``: only the first account (the administrator).
+REGISTRATION = "open"
+
+# Sessions and cookies.
+SECURE_COOKIES = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_DURATION = timedelta(days=30)
+PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+# A session nobody used for this long is ended on the server.
+SESSION_IDLE_TIMEOUT = timedelta(days=30)
+
+# A CSRF token lives as long as the login it belongs to: a long writing session must still save.
+WTF_CSRF_TIME_LIMIT = None
+WTF_CSRF_SSL_STRICT = False
+
+# Request bodies over this size get the 413 page.
+MAX_CONTENT_LENGTH = 1024 * 1024
+
+# Password hashing (argon2id). These meet OWASP's recommendation (m >= 19 MiB, t >= 2).
+PASSWORD_HASH_TIME_COST = 3
+PASSWORD_HASH_MEMORY_COST = 64 * 1024  # KiB
+PASSWORD_HASH_PARALLELISM = 4
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
+
+# Login throttling, counted in the database so that every worker sees the same numbers.
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+
+# Time zone used for accounts that have not chosen one; ``None`` means the server's.
+DEFAULT_TIMEZONE = None
+
+ENTRIES_PER_PAGE = 20

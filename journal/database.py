@@ -1,0 +1,47 @@
+"""Connection set-up for SQLite: WAL, foreign keys, a busy timeout, and write
+transactions that take the write lock up front.
+
+A deferred SQLite transaction that reads first and writes later can fail with
+"database is locked" when another process wrote in between, whatever the busy
+timeout. So requests that may write (anything but GET, HEAD and OPTIONS) and CLI
+commands begin with ``BEGIN IMMEDIATE``; reads begin with a plain ``BEGIN`` so
+readers never queue behind one another. This is SQLAlchemy's documented recipe
+for pysqlite: turn off the driver's own transaction handling and emit BEGIN in
+the ``begin`` event.
+"""
+
+import sqlite3
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return isinstance(dbapi_connection, sqlite3.Connection)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite_connection(dbapi_connection, connection_record):
+    if not _is_sqlite(dbapi_connection):
+        return
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite_transaction(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,75 @@
+"""Writes for entries. Functions add and flush; the view commits."""
+
+from datetime import datetime
+
+from sqlalchemy import delete, exists, select
+
+from journal.extensions import db
+from journal.models import Entry, EntryTag, Tag, User, utcnow
+from journal.ownership import owned
+
+
+def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:
+    """The owner's Tag rows for ``(canonical, display)`` pairs, creating missing ones."""
+    if not pairs:
+        return []
+    names = [name for name, _ in pairs]
+    existing = {tag.name: tag for tag in db.session.scalars(
+        owned(Tag, owner_id).where(Tag.name.in_(names)))}
+    tags = []
+    for name, shown in pairs:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(owner_id=owner_id, name=name, display_name=shown[:64] or name)
+            db.session.add(tag)
+            existing[name] = tag
+        tags.append(tag)
+    return tags
+
+
+def create_entry(owner: User, *, title: str | None, body: str,
+                 tags: list[tuple[str, str]], starred: bool = False,
+                 created_at: datetime | None = None) -> Entry:
+    """Add an entry for ``owner`` with the given ``(canonical, display)`` tags."""
+    moment = created_at or utcnow()
+    entry = Entry(owner_id=owner.id, title=(title or "").strip() or None, body=body,
+                  starred=starred, created_at=moment, updated_at=moment, version=1)
+    entry.tags = _tags_for(owner.id, tags)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def update_entry(entry: Entry, *, title: str | None, body: str,
+                 tags: list[tuple[str, str]]) -> Entry:
+    """Replace an entry's text and tags and raise its version."""
+    entry.title = (title or "").strip() or None
+    entry.body = body
+    entry.tags = _tags_for(entry.owner_id, tags)
+    entry.version += 1
+    entry.updated_at = utcnow()
+    db.session.flush()
+    remove_unused_tags(entry.owner_id)
+    return entry
+
+
+def set_starred(entry: Entry, starred: bool) -> None:
+    """Star or unstar; not an edit, so the version stays and open editors are unaffected."""
+    entry.starred = starred
+    db.session.flush()
+
+
+def delete_entry(entry: Entry) -> None:
+    owner_id = entry.owner_id
+    db.session.delete(entry)
+    db.session.flush()
+    remove_unused_tags(owner_id)
+
+
+def remove_unused_tags(owner_id: int) -> None:
+    """Tags exist while some entry uses them."""
+    used = exists(select(EntryTag.tag_id).where(EntryTag.tag_id == Tag.id))
+    db.session.execute(
+        delete(Tag).where(Tag.owner_id == owner_id, ~used).execution_options(
+            synchronize_session=False)
+    )

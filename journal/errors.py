@@ -1,0 +1,86 @@
+"""Error pages, in the site's layout, for every error a user can reach."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+TITLES = {
+    400: "That request could not be understood",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed here",
+    409: "Conflict",
+    413: "That was too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+MESSAGES = {
+    400: "The request was incomplete or malformed. Nothing was changed.",
+    404: "There is nothing at this address, or it is not yours to see.",
+    405: "This address does not accept that kind of request.",
+    413: "The request was larger than this server accepts (1 MiB). Nothing was saved; "
+         "if you were saving an entry, your text is still in the browser's draft.",
+    500: "The error has been logged. Your last change may not have been saved; "
+         "try again in a moment.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def render_error(status: int, message: str | None = None):
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES.get(status, "Error"),
+            message=message or MESSAGES.get(status, ""),
+        ),
+        status,
+    )
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    default = type(error).description
+    message = error.description if error.description != default else None
+    response = render_error(error.code, message)
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    """A form without a valid token changes nothing. Entry forms come back with the
+    typed text and a fresh token so the user can save again."""
+    from journal.entries.views import rerender_after_csrf_failure
+
+    page = rerender_after_csrf_failure()
+    if page is not None:
+        return page
+    return render_error(
+        400,
+        "This form had expired or did not come from this site, so nothing was changed. "
+        "Go back, reload the page and try again.",
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    try:
+        from journal.extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("Rollback after an error failed")
+    return render_error(500)

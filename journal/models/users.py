@@ -1,0 +1,88 @@
+"""Accounts, their server-side sessions and failed login attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from journal.extensions import db
+from journal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from journal.models.entries import Entry
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Canonical form (NFKC, case-folded, trimmed): unique, used for look-ups.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    # As the person typed it, for display.
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # IANA name such as "Europe/Berlin"; None means the server's zone.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The session this request was authenticated with; set by the user loader and at login.
+    session_token = None  # str | None; not a column
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str | None:
+        """Flask-Login stores this in the session and the remember cookie: the token of
+        a server-side session, so that ending the session on the server ends both."""
+        return self.session_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Deleting the row signs that browser out for good: the
+    cookie holds only a token whose hash is stored here."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept for the throttling window. Stored in the database so every
+    worker process counts the same failures."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_created_at", "username", "created_at"),
+        Index("ix_login_failures_address_created_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

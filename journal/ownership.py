@@ -1,0 +1,44 @@
+"""The one way to read user data: every query here filters on the owner.
+
+Views and services call :func:`owned` (a ``select`` already scoped to the owner)
+or :func:`get_owned_or_404`. Another user's row is indistinguishable from a row
+that does not exist: both answer 404.
+"""
+
+from typing import TypeVar
+
+from flask import abort
+from sqlalchemy import Select, select
+
+from journal.extensions import db
+from journal.models import OwnedMixin, User
+
+OwnedT = TypeVar("OwnedT", bound=OwnedMixin)
+
+
+def _owner_id(owner: User | int) -> int:
+    owner_id = owner if isinstance(owner, int) else owner.id
+    if owner_id is None:
+        raise ValueError("an owner is required to read user data")
+    return owner_id
+
+
+def owned(model: type[OwnedT], owner: User | int) -> Select[tuple[OwnedT]]:
+    """A ``select(model)`` that only ever sees rows belonging to ``owner``."""
+    if not issubclass(model, OwnedMixin):
+        raise TypeError(f"{model.__name__} is not owned by a user")
+    return select(model).where(model.owner_id == _owner_id(owner))
+
+
+def get_owned(model: type[OwnedT], ident: int, owner: User | int) -> OwnedT | None:
+    """The row with primary key ``ident`` if ``owner`` owns it, else ``None``."""
+    return db.session.scalar(owned(model, owner).where(model.id == ident))
+
+
+def get_owned_or_404(model: type[OwnedT], ident: int, owner: User | int) -> OwnedT:
+    """The row with primary key ``ident``; aborts 404 if it does not exist or belongs
+    to someone else."""
+    row = get_owned(model, ident, owner)
+    if row is None:
+        abort(404)
+    return row

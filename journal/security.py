@@ -1,0 +1,67 @@
+"""Per-request protections: security headers on every response, and refusal of
+form bodies that are not valid UTF-8 (they would otherwise be decoded with
+replacement characters and could be saved as mangled or empty text)."""
+
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_invalid_utf8_forms)
+    app.after_request(set_security_headers)
+
+
+def refuse_invalid_utf8_forms() -> None:
+    """Abort 400 when a URL-encoded form body does not decode as UTF-8."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return
+    length = request.content_length
+    if length is not None and length > (request.max_content_length or length):
+        return  # reading the form raises 413 later
+    raw = request.get_data(cache=True, parse_form_data=False)
+    try:
+        for pair in raw.split(b"&"):
+            for part in pair.split(b"=", 1):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        abort(400, description="The form arrived with text that is not valid UTF-8. "
+                               "Nothing was saved; please try again.")
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if _is_logged_in():
+        headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    return response
+
+
+def _is_logged_in() -> bool:
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # noqa: BLE001 - never let a header hook turn a page into a 500
+        return False

@@ -1,0 +1,169 @@
+"""Tag names: canonical form, validation, and ``#tags`` written inline in a body.
+
+A canonical tag name is NFKC-normalized and case-folded, at most 64 characters of
+letters, digits, ``-``, ``_`` and ``/``; ``/`` separates levels (``work/launch`` is
+a child of ``work``), so it may not start or end a name or appear twice in a row.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_TAG_LENGTH = 64
+MAX_TAGS_PER_ENTRY = 50
+
+_ALLOWED_PUNCTUATION = frozenset("-_/")
+
+
+class InvalidTag(ValueError):
+    """A tag that cannot be stored; ``str()`` is a message for the user naming it."""
+
+    def __init__(self, raw: str, reason: str):
+        self.raw = raw
+        self.reason = reason
+        super().__init__(f"“{raw}” is not a valid tag: {reason}")
+
+
+def canonical_tag(raw: str) -> str:
+    """The canonical form of ``raw``; raises :class:`InvalidTag` saying why when there is none.
+
+    Idempotent: ``canonical_tag(canonical_tag(x)) == canonical_tag(x)``.
+    """
+    name = unicodedata.normalize("NFKC", raw).casefold().strip()
+    # Case folding can produce characters that NFKC composes differently (e.g. "ẞ").
+    name = unicodedata.normalize("NFKC", name)
+    if name.startswith("#"):
+        name = name[1:]
+    if not name:
+        raise InvalidTag(raw, "it is empty.")
+    if len(name) > MAX_TAG_LENGTH:
+        raise InvalidTag(raw, f"use at most {MAX_TAG_LENGTH} characters.")
+    for char in name:
+        if not (char.isalnum() or char in _ALLOWED_PUNCTUATION):
+            shown = "a space" if char.isspace() else f"“{char}”"
+            raise InvalidTag(raw, f"it contains {shown}; use letters, digits, - _ and /.")
+    if name.startswith("/") or name.endswith("/") or "//" in name:
+        raise InvalidTag(raw, "“/” separates levels, as in work/launch, so it cannot start, "
+                              "end or repeat.")
+    return name
+
+
+def display_form(raw: str) -> str:
+    """How to show a tag the way it was typed (normalized, without a leading ``#``)."""
+    return unicodedata.normalize("NFKC", raw).strip().removeprefix("#")
+
+
+def parse_tag_field(text: str) -> tuple[list[tuple[str, str]], list[InvalidTag]]:
+    """Split a comma-separated tag field into ``(canonical, display)`` pairs (first
+    occurrence wins, order kept) and the invalid ones."""
+    tags: dict[str, str] = {}
+    problems: list[InvalidTag] = []
+    for piece in (text or "").split(","):
+        if not piece.strip():
+            continue
+        try:
+            name = canonical_tag(piece)
+        except InvalidTag as problem:
+            problems.append(problem)
+            continue
+        tags.setdefault(name, display_form(piece))
+    return list(tags.items()), problems
+
+
+def ancestors(name: str) -> list[str]:
+    """``work/launch/q3`` -> ``["work", "work/launch"]``."""
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def merge_tag_lists(*lists: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    merged: dict[str, str] = {}
+    for pairs in lists:
+        for name, shown in pairs:
+            merged.setdefault(name, shown)
+    return list(merged.items())
+
+
+# --- inline #tags -----------------------------------------------------------------
+
+# A tag starts with a letter right after "#", which follows the start of a line or a
+# character that cannot be part of a word, URL fragment or HTML entity.
+INLINE_TAG = re.compile(r"(?<![\w/&#])#([^\W\d_][\w/-]*)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
+
+
+def _masked_lines(body: str) -> list[tuple[int, str]]:
+    """``(offset, text)`` for every line of ``body`` that may hold inline tags, with code
+    spans blanked out. Fenced and indented code blocks are skipped entirely."""
+    result = []
+    offset = 0
+    fence: str | None = None
+    previous_blank = True
+    for line in body.splitlines(keepends=True):
+        stripped = line.rstrip("\r\n")
+        opening = _FENCE.match(stripped)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+        elif opening:
+            fence = opening.group(1)
+        elif stripped.startswith(("    ", "\t")) and previous_blank:
+            pass  # an indented code block
+        else:
+            masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), stripped)
+            result.append((offset, masked))
+        previous_blank = not stripped.strip() or (previous_blank and stripped.startswith(("    ", "\t")))
+        offset += len(line)
+    return result
+
+
+def find_inline_tags(body: str) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` of each ``#tag`` outside code, ``text`` without the ``#``.
+    Trailing ``/``, ``-`` and ``_`` are not part of the tag (``#launch-`` is ``launch``)."""
+    found = []
+    for offset, line in _masked_lines(body):
+        for match in INLINE_TAG.finditer(line):
+            text = match.group(1).rstrip("/-_")
+            if not text:
+                continue
+            start = offset + match.start()
+            found.append((start, start + 1 + len(text), text))
+    return found
+
+
+def inline_tags(body: str) -> list[tuple[str, str]]:
+    """``(canonical, display)`` pairs for the valid inline tags of ``body``. Inline text
+    that is not a valid tag (too long, say) is simply not a tag: it stays prose."""
+    pairs = []
+    for _start, _end, text in find_inline_tags(body):
+        try:
+            pairs.append((canonical_tag(text), display_form(text)))
+        except InvalidTag:
+            continue
+    return merge_tag_lists(pairs)
+
+
+def rename_inline_tags(body: str, old: str, new: str | None, *, exact: bool = False) -> str:
+    """``body`` with every inline ``#old`` (and ``#old/child``) rewritten to ``#new``
+    (``#new/child``); code is left alone. With ``new=None`` the ``#`` is dropped and the
+    word stays; with ``exact`` children are left alone."""
+    pieces = []
+    cursor = 0
+    for start, end, text in find_inline_tags(body):
+        try:
+            name = canonical_tag(text)
+        except InvalidTag:
+            continue
+        if name == old or (not exact and name.startswith(old + "/")):
+            pieces.append(body[cursor:start])
+            if new is None:
+                pieces.append(text)
+            elif name == old:
+                pieces.append("#" + new)
+            else:  # keep the child levels as they were typed
+                child = text.split("/", old.count("/") + 1)[-1]
+                pieces.append(f"#{new}/{child}")
+            cursor = end
+    pieces.append(body[cursor:])
+    return "".join(pieces)

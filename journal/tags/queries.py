@@ -1,0 +1,87 @@
+"""Reading one's own tags."""
+
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import func, or_, select
+
+from journal.extensions import db
+from journal.models import Entry, EntryTag, Tag
+from journal.ownership import owned
+from journal.tags.names import InvalidTag, ancestors, canonical_tag
+
+
+@dataclass
+class TagNode:
+    name: str
+    label: str  # the last level, as displayed
+    count: int = 0  # entries with exactly this tag
+    exists: bool = False  # False for a level that only children use ("work" of "work/launch")
+    children: list["TagNode"] = field(default_factory=list)
+
+
+def tag_tree(owner) -> list[TagNode]:
+    """The owner's tags with entry counts, nested by ``/``, sorted by name."""
+    rows = db.session.execute(
+        owned(Tag, owner)
+        .with_only_columns(Tag.name, Tag.display_name, func.count(EntryTag.entry_id))
+        .outerjoin(EntryTag, EntryTag.tag_id == Tag.id)
+        .group_by(Tag.id, Tag.name, Tag.display_name)
+        .order_by(Tag.name)
+    ).all()
+    nodes: dict[str, TagNode] = {}
+    roots: list[TagNode] = []
+
+    def node_for(name: str, display: str | None = None) -> TagNode:
+        if name not in nodes:
+            label = (display or name).split("/")[-1]
+            node = nodes[name] = TagNode(name=name, label=label)
+            parent = name.rpartition("/")[0]
+            (node_for(parent).children if parent else roots).append(node)
+        return nodes[name]
+
+    for name, display, count in rows:
+        for ancestor in ancestors(name):
+            node_for(ancestor)
+        node = node_for(name, display)
+        node.label = display.split("/")[-1]
+        node.count = count
+        node.exists = True
+    for node in nodes.values():
+        node.children.sort(key=lambda child: child.name)
+    roots.sort(key=lambda node: node.name)
+    return roots
+
+
+def canonical_or_404(raw: str) -> str:
+    try:
+        return canonical_tag(raw)
+    except InvalidTag:
+        abort(404)
+
+
+def subtree_condition(name: str):
+    """Matches the tag ``name`` and every tag below it."""
+    return or_(Tag.name == name, Tag.name.startswith(name + "/", autoescape=True))
+
+
+def subtree_tags(owner, name: str) -> list[Tag]:
+    return list(db.session.scalars(owned(Tag, owner).where(subtree_condition(name))
+                                   .order_by(Tag.name)))
+
+
+def entries_under(owner, name: str):
+    """A select of the owner's entries tagged ``name`` or one of its children."""
+    tagged = (
+        select(EntryTag.entry_id)
+        .join(Tag, Tag.id == EntryTag.tag_id)
+        .where(Tag.owner_id == owner.id, subtree_condition(name))
+    )
+    return owned(Entry, owner).where(Entry.id.in_(tagged))
+
+
+def tag_or_404(owner, name: str) -> Tag:
+    tag = db.session.scalar(owned(Tag, owner).where(Tag.name == name))
+    if tag is None:
+        abort(404)
+    return tag

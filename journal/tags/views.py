@@ -1,0 +1,91 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from journal.extensions import db
+from journal.models import Entry, Tag
+from journal.ownership import owned
+from journal.pagination import paginate_entries
+from journal.tags import bp
+from journal.tags.forms import DeleteTagForm, RenameTagForm
+from journal.tags.names import InvalidTag
+from journal.tags.queries import (
+    canonical_or_404,
+    entries_under,
+    subtree_tags,
+    tag_or_404,
+    tag_tree,
+)
+from journal.tags.services import delete_tag, rename_tag
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("tags/index.html", tree=tag_tree(current_user))
+
+
+@bp.route("/<path:name>")
+@login_required
+def detail(name: str):
+    """Entries tagged ``name`` or one of its children; 404 when the user has neither."""
+    canonical = canonical_or_404(name)
+    tags = subtree_tags(current_user, canonical)
+    if not tags:
+        return render_template("errors/error.html", status=404, title="No such tag",
+                               message="You have no entries with this tag."), 404
+    tag = next((t for t in tags if t.name == canonical), None)
+    page = paginate_entries(
+        entries_under(current_user, canonical).options(selectinload(Entry.tags)),
+        before=request.args.get("before"), after=request.args.get("after"),
+        per_page=current_app.config["ENTRIES_PER_PAGE"])
+    rename_form = RenameTagForm(formdata=None, new_name=tag.display_name if tag else canonical)
+    return render_template("tags/detail.html", name=canonical, tag=tag, children=tags,
+                           page=page, rename_form=rename_form,
+                           tag_suggestions=_tag_names())
+
+
+def _tag_names() -> list[str]:
+    return list(db.session.scalars(owned(Tag, current_user).with_only_columns(Tag.name)
+                                   .order_by(Tag.name)))
+
+
+# "~" never appears in a tag name, so these addresses cannot collide with a tag's own.
+@bp.route("/~rename/<path:name>", methods=["GET", "POST"])
+@login_required
+def rename(name: str):
+    """Rename a tag and its children; renaming onto an existing tag merges the two."""
+    canonical = canonical_or_404(name)
+    tags = subtree_tags(current_user, canonical)
+    if not tags:
+        return render_template("errors/error.html", status=404, title="No such tag",
+                               message="You have no entries with this tag."), 404
+    form = RenameTagForm()
+    if form.validate_on_submit():
+        try:
+            new, merged = rename_tag(current_user, canonical, form.new_name.data)
+        except InvalidTag as problem:
+            db.session.rollback()
+            form.new_name.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(f"Merged into #{new}." if merged else f"Renamed to #{new}.", "success")
+            return redirect(url_for("tags.detail", name=new))
+    return render_template("tags/rename.html", name=canonical, form=form,
+                           tag_suggestions=_tag_names()), 400 if form.errors else 200
+
+
+@bp.route("/~delete/<path:name>", methods=["GET", "POST"])
+@login_required
+def delete(name: str):
+    """Remove a tag from its entries; the entries stay."""
+    canonical = canonical_or_404(name)
+    tag = tag_or_404(current_user, canonical)
+    form = DeleteTagForm()
+    if form.validate_on_submit():
+        count = delete_tag(current_user, tag)
+        db.session.commit()
+        flash(f"Tag #{canonical} removed from {count} entr{'y' if count == 1 else 'ies'}; "
+              "the entries are kept.", "success")
+        return redirect(url_for("tags.index"))
+    return render_template("tags/delete.html", tag=tag, form=form)

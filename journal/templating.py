@@ -1,0 +1,77 @@
+"""Template filters and globals."""
+
+import re
+from datetime import datetime
+
+from flask import Flask
+from flask_login import current_user
+from markupsafe import Markup
+
+from journal.auth.services import registration_open
+from journal.rendering import render_markdown
+from journal.timezones import to_local
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["registration_open"] = registration_open
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
+    app.add_template_filter(local_time)
+    app.add_template_filter(iso_datetime)
+    app.add_template_filter(excerpt)
+    app.add_template_filter(markdown)
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """``26 Nov 2026, 23:05`` in the signed-in user's zone."""
+    if moment is None:
+        return ""
+    local = to_local(moment, current_user)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def local_date(moment: datetime | None) -> str:
+    """``Thu 26 Nov 2026`` in the signed-in user's zone."""
+    if moment is None:
+        return ""
+    local = to_local(moment, current_user)
+    return f"{local:%a} {local.day} {local:%b %Y}"
+
+
+def local_time(moment: datetime | None) -> str:
+    """``23:05`` in the signed-in user's zone."""
+    if moment is None:
+        return ""
+    return f"{to_local(moment, current_user):%H:%M}"
+
+
+_MARKUP = re.compile(r"[*_`>#~|]+|^\s*(?:[-+]|\d+\.)\s+", re.MULTILINE)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def excerpt(body: str | None, length: int = 180, skip_first_line: bool = False) -> str:
+    """A plain-text taste of ``body``: Markdown marks dropped, whitespace folded, cut at a
+    word near ``length``. With ``skip_first_line`` the first line (shown as the title
+    already) is left out."""
+    text = body or ""
+    if skip_first_line:
+        lines = text.strip().splitlines()
+        text = "\n".join(lines[1:])
+    text = _LINK.sub(r"\1", text)
+    text = _MARKUP.sub(" ", text)
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def iso_datetime(moment: datetime | None) -> str:
+    """Machine-readable time for ``<time datetime=...>``."""
+    if moment is None:
+        return ""
+    return to_local(moment, current_user).isoformat(timespec="minutes")
+
+
+def markdown(text: str | None) -> Markup:
+    return Markup(render_markdown(text or ""))

@@ -1,0 +1,60 @@
+"""Time zones: the server's own, an account's choice, and conversion for display."""
+
+import os
+from datetime import datetime, tzinfo
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import current_app
+
+
+@cache
+def server_timezone_name() -> str:
+    """The IANA name of the server's zone (``TZ``, ``/etc/timezone`` or the
+    ``/etc/localtime`` link), ``UTC`` when none can be found."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    timezone_file = Path("/etc/timezone")
+    if timezone_file.exists():
+        candidates.append(timezone_file.read_text().strip())
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name and is_valid_timezone(name):
+            return name
+    return "UTC"
+
+
+@cache
+def all_timezone_names() -> tuple[str, ...]:
+    return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
+
+
+def is_valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def default_timezone_name() -> str:
+    configured = current_app.config.get("DEFAULT_TIMEZONE")
+    if configured and is_valid_timezone(configured):
+        return configured
+    return server_timezone_name()
+
+
+def zone_for(user) -> tzinfo:
+    """The zone an account sees its times in."""
+    name = getattr(user, "timezone", None)
+    if name and is_valid_timezone(name):
+        return ZoneInfo(name)
+    return ZoneInfo(default_timezone_name())
+
+
+def to_local(moment: datetime, user) -> datetime:
+    return moment.astimezone(zone_for(user))
