@@ -5,7 +5,10 @@ successful sign-in the entry form is shown again, filled in, ready to save.
 Nothing is stored on the server until the user saves.
 """
 
-from flask import render_template, request
+import re
+
+from flask import render_template, request, url_for
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from journal.urls import safe_next
@@ -35,14 +38,21 @@ def carried_draft(form: MultiDict, *, from_entry_form: bool = False) -> dict | N
 
 
 def render_carried_draft(draft: dict):
-    """The entry form filled with ``draft``, posting to where it was first sent."""
+    """The entry form filled with ``draft``, posting to where it was first sent: the
+    edit page of that entry when it is the signed-in user's, else the write page."""
     from journal.entries.forms import EntryForm
+    from journal.models import Entry
+    from journal.ownership import get_owned
 
     form = EntryForm(formdata=MultiDict({k: v for k, v in draft.items() if k != "action"}))
-    return render_template(
-        "entries/form.html",
-        form=form,
-        entry=None,
-        action=draft["action"],
-        recovered=True,
-    )
+    notice = ("You are signed in again. Your text is below, exactly as you sent it: "
+              "check it and save.")
+    edited = _EDIT_ACTION.fullmatch(draft["action"])
+    entry = get_owned(Entry, int(edited.group(1)), current_user) if edited else None
+    if entry is not None:
+        return render_template("entries/edit.html", form=form, entry=entry, notice=notice)
+    return render_template("entries/new.html", form=form, entry=None,
+                           action=url_for("entries.new"), notice=notice)
+
+
+_EDIT_ACTION = re.compile(r"/entries/(\d{1,18})/edit")

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from journal import create_app
@@ -58,9 +59,23 @@ def config_overrides() -> dict:
     return {}
 
 
+class RequestPerContextClient(FlaskClient):
+    """Runs each request in its own app context, as a server does, so nothing cached on
+    ``g`` (the signed-in user) or in the test's session leaks into the request. The
+    test's own session is committed first and reloads what it reads afterwards."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(database, config_overrides):
     app = create_app(make_config(database, **config_overrides))
+    app.test_client_class = RequestPerContextClient
     with app.app_context():
         yield app
         db.session.remove()

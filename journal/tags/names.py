@@ -59,7 +59,8 @@ def parse_tag_field(text: str) -> tuple[list[tuple[str, str]], list[InvalidTag]]
     tags: dict[str, str] = {}
     problems: list[InvalidTag] = []
     for piece in (text or "").split(","):
-        if not piece.strip():
+        piece = piece.strip()
+        if not piece:
             continue
         try:
             name = canonical_tag(piece)
