@@ -1,0 +1,135 @@
+"""The journal in a real browser: register, write with tags, find it under its tag,
+keep a local draft, sign out. axe-core audits every page on the way."""
+
+import re
+
+import pytest
+
+from tests.browser_support import audit, browser, live_server, screenshot  # noqa: F401
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VIEWPORTS = {
+    "phone": {"width": 360, "height": 760},
+    "desktop": {"width": 1280, "height": 900},
+}
+
+
+def register(page, base, username="ana"):
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_register_write_find_by_tag_and_sign_out(browser, live_server, viewport, scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    shot = f"{viewport}-{scheme}"
+
+    page.goto(base)
+    audit(page, "welcome")
+    page.get_by_role("link", name="Set up the first account").click()
+    audit(page, "register")
+    screenshot(page, f"register-{shot}")
+    register(page, base)
+    audit(page, "start page")
+    screenshot(page, f"start-{shot}")
+
+    page.get_by_role("link", name="Write", exact=True).click()
+    page.get_by_label("Title (optional)").fill("Launch went out")
+    page.get_by_label("Entry").fill("The release shipped on time. #launch\n\n- no rollbacks\n- "
+                                    "support was quiet")
+    page.get_by_label("Tags").fill("work/launch, team")
+    audit(page, "write page")
+    screenshot(page, f"write-{shot}")
+    page.get_by_label("Entry").press("Control+Enter")
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    assert page.get_by_role("heading", name="Launch went out").is_visible()
+    audit(page, "entry page")
+    screenshot(page, f"entry-{shot}")
+
+    page.get_by_role("link", name="#work/launch").first.click()
+    page.wait_for_url(f"{base}/tags/work/launch")
+    assert page.get_by_role("link", name="Launch went out").is_visible()
+    audit(page, "tag page")
+
+    page.get_by_role("link", name="Tags", exact=True).click()
+    assert page.get_by_role("link", name="#work").is_visible()
+    audit(page, "tags")
+    screenshot(page, f"tags-{shot}")
+    page.get_by_role("link", name="#work", exact=True).click()
+    assert page.get_by_role("link", name="Launch went out").is_visible()
+
+    page.get_by_role("link", name="Entries", exact=True).click()
+    audit(page, "entries")
+    screenshot(page, f"entries-{shot}")
+
+    page.locator("details.account-menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base}/auth/login")
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    audit(page, "sign in")
+    page.goto(f"{base}/entries/")
+    assert page.url.startswith(f"{base}/auth/login")
+    assert not errors, errors
+    context.close()
+
+
+def test_a_local_draft_survives_a_closed_tab_and_is_cleared_after_saving(browser,
+                                                                        live_server):
+    base = live_server.url
+    context = browser.new_context()
+    page = context.new_page()
+    register(page, base)
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Entry").fill("Half a thought about the review")
+    page.wait_for_timeout(900)  # the draft is saved a moment after typing stops
+    page.close()
+
+    page = context.new_page()
+    page.goto(f"{base}/entries/new")
+    notice = page.locator(".draft-notice")
+    notice.wait_for()
+    assert "unsaved text" in notice.inner_text()
+    notice.get_by_role("button", name="Restore it").click()
+    assert page.get_by_label("Entry").input_value() == "Half a thought about the review"
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    drafts = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('journal:draft:'))")
+    assert drafts == []
+
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Entry").fill("Something unsaved at logout")
+    page.wait_for_timeout(900)
+    assert page.evaluate("Object.keys(localStorage).length") == 1
+    page.once("dialog", lambda dialog: dialog.accept())  # "leave with unsaved changes?"
+    page.locator("details.account-menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base}/auth/login")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('journal:draft:'))") == []
+    context.close()
+
+
+def test_pages_work_without_javascript(browser, live_server):
+    base = live_server.url
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    register(page, base)
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Entry").fill("No scripts needed #plain")
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    page.locator("details.account-menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base}/auth/login")
+    context.close()
