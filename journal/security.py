@@ -6,6 +6,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, request
 from flask_login import current_user
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,22 +30,54 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_invalid_utf8_forms() -> None:
-    """Abort 400 when a URL-encoded form body does not decode as UTF-8."""
+    """Abort 400 when a form's text fields do not decode as UTF-8 (URL-encoded forms,
+    and the text fields of multipart forms; uploaded files are checked by their reader)."""
     if request.method in {"GET", "HEAD", "OPTIONS"}:
         return
-    if request.mimetype != "application/x-www-form-urlencoded":
+    if request.mimetype not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         return
     length = request.content_length
     if length is not None and length > (request.max_content_length or length):
         return  # reading the form raises 413 later
     raw = request.get_data(cache=True, parse_form_data=False)
     try:
-        for pair in raw.split(b"&"):
-            for part in pair.split(b"=", 1):
-                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        if request.mimetype == "multipart/form-data":
+            _check_multipart_fields(raw, request.mimetype_params.get("boundary", ""))
+        else:
+            for pair in raw.split(b"&"):
+                for part in pair.split(b"=", 1):
+                    unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         abort(400, description="The form arrived with text that is not valid UTF-8. "
                                "Nothing was saved; please try again.")
+
+
+def _check_multipart_fields(raw: bytes, boundary: str) -> None:
+    """Raises ``UnicodeDecodeError`` for a text field that is not UTF-8. A malformed body
+    is left for the form parser to refuse."""
+    if not boundary:
+        return
+    decoder = MultipartDecoder(boundary.encode("latin-1"))
+    try:
+        decoder.receive_data(raw)
+        decoder.receive_data(None)
+        in_field, chunks = False, []
+        while True:
+            event = decoder.next_event()
+            if isinstance(event, NeedData | Epilogue):
+                return
+            if isinstance(event, Field):
+                in_field, chunks = True, []
+            elif isinstance(event, File):
+                in_field = False
+            elif isinstance(event, Data) and in_field:
+                chunks.append(event.data)
+                if not event.more_data:
+                    b"".join(chunks).decode("utf-8")
+    except ValueError as error:
+        if isinstance(error, UnicodeDecodeError):
+            raise
+        return
 
 
 def set_security_headers(response):

@@ -1,6 +1,7 @@
 """Loads configuration in order: ``journal.config`` defaults, ``.env``, ``JOURNAL_*``
 environment variables, then the mapping passed to :func:`journal.create_app`."""
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 from flask import Flask
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 MIN_SECRET_KEY_LENGTH = 32
 WELL_KNOWN_SECRETS = frozenset(
     {"dev", "development", "secret", "secret-key", "secret_key", "changeme", "change-me",
@@ -79,10 +80,8 @@ def _read_or_create_secret(path: Path) -> str:
         try:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
-            try:
+            with contextlib.suppress(FileExistsError):  # another worker won: use its key
                 os.link(temporary, path)
-            except FileExistsError:
-                pass  # another worker won the race; use its key
         finally:
             temporary.unlink(missing_ok=True)
     return path.read_text().strip()

@@ -74,4 +74,4 @@ def iso_datetime(moment: datetime | None) -> str:
 
 
 def markdown(text: str | None) -> Markup:
-    return Markup(render_markdown(text or ""))
+    return Markup(render_markdown(text or ""))  # noqa: S704 - sanitized by nh3

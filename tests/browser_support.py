@@ -9,7 +9,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from journal import create_app
-from tests.conftest import make_config
 
 CHROMIUM = os.environ.get("JOURNAL_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -33,6 +32,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path, migrated_template):
+    from tests.conftest import make_config
+
     database = tmp_path / "browser.sqlite3"
     shutil.copyfile(migrated_template, database)
     app = create_app(make_config(database, WTF_CSRF_ENABLED=True))

@@ -13,6 +13,8 @@ from journal import create_app
 from journal.auth.services import create_user
 from journal.extensions import db
 
+pytest_plugins = ["tests.browser_support"]
+
 PASSWORD = "correct horse battery staple"
 OTHER_PASSWORD = "a different long passphrase"
 CHEAP_HASHING = {

@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from tests.browser_support import audit, browser, live_server, screenshot  # noqa: F401
+from tests.browser_support import audit, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('journal:draft:'))"
 VIEWPORTS = {
     "phone": {"width": 360, "height": 760},
     "desktop": {"width": 1280, "height": 900},
@@ -105,8 +106,7 @@ def test_a_local_draft_survives_a_closed_tab_and_is_cleared_after_saving(browser
     assert page.get_by_label("Entry").input_value() == "Half a thought about the review"
     page.get_by_role("button", name="Save entry").click()
     page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
-    drafts = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('journal:draft:'))")
-    assert drafts == []
+    assert page.evaluate(DRAFT_KEYS) == []
 
     page.goto(f"{base}/entries/new")
     page.get_by_label("Entry").fill("Something unsaved at logout")
@@ -116,7 +116,7 @@ def test_a_local_draft_survives_a_closed_tab_and_is_cleared_after_saving(browser
     page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/auth/login")
-    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('journal:draft:'))") == []
+    assert page.evaluate(DRAFT_KEYS) == []
     context.close()
 
 

@@ -47,6 +47,7 @@ def start_session(user: User, remember: bool) -> None:
     """Sign ``user`` in with a fresh session: the old cookie's contents are dropped and
     a new server-side session row is added (the caller commits)."""
     session.clear()
+    purge_expired_sessions()
     token = secrets.token_urlsafe(32)
     lifetime = (current_app.config["REMEMBER_COOKIE_DURATION"] if remember
                 else current_app.config["SESSION_IDLE_TIMEOUT"])

@@ -114,7 +114,8 @@ def _masked_lines(body: str) -> list[tuple[int, str]]:
         else:
             masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), stripped)
             result.append((offset, masked))
-        previous_blank = not stripped.strip() or (previous_blank and stripped.startswith(("    ", "\t")))
+        indented = stripped.startswith(("    ", "\t"))
+        previous_blank = not stripped.strip() or (previous_blank and indented)
         offset += len(line)
     return result
 

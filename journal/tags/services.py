@@ -71,15 +71,16 @@ def delete_tag(owner, tag: Tag) -> int:
 
 
 def _rewrite_bodies(owner, entry_ids, rewrite) -> None:
+    """Apply ``rewrite`` to the bodies of the entries whose tags just changed, and raise
+    each one's version: an editor opened before the change holds the old tags (and maybe
+    the old text), so saving it must be a conflict, not a silent undo."""
     if not entry_ids:
         return
     entries = db.session.scalars(owned(Entry, owner).where(Entry.id.in_(entry_ids)))
     for entry in entries:
-        body = rewrite(entry.body)
-        if body != entry.body:
-            entry.body = body
-            entry.version += 1  # an editor open on the old text must not overwrite this
-            entry.updated_at = utcnow()
+        entry.body = rewrite(entry.body)
+        entry.version += 1
+        entry.updated_at = utcnow()
     db.session.flush()
 
 
