@@ -1,0 +1,34 @@
+"""Gunicorn settings for ``make run`` (``gunicorn -c gunicorn.conf.py``).
+
+``HOST`` and ``PORT`` choose the address (default 127.0.0.1:5000); ``JOURNAL_WORKERS``
+the number of worker processes. ``create_app`` opens no database connection, so the
+app can be loaded once before the workers fork.
+"""
+
+import os
+
+_host = os.environ.get("HOST") or "127.0.0.1"
+if ":" in _host and not _host.startswith("["):  # an IPv6 address such as ::1
+    _host = f"[{_host}]"
+bind = f"{_host}:{os.environ.get('PORT') or '5000'}"
+
+wsgi_app = "journal:create_app()"
+preload_app = True
+
+# Threads keep slow clients from blocking a process; a few processes use the cores.
+worker_class = "gthread"
+workers = int(os.environ.get("JOURNAL_WORKERS") or 3)
+threads = 4
+
+# A request that takes longer than this is stuck: the worker is restarted. On shutdown
+# or restart, requests in flight get graceful_timeout seconds to finish.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+
+accesslog = "-"
+errorlog = "-"
+
+# Newer gunicorn versions open a control socket in the home folder; the journal does not
+# use it, and it would be shared by every copy running under the same account.
+control_socket_disable = True

@@ -1,0 +1,158 @@
+"""The flask commands: ``create-user`` and ``demo-data``."""
+
+from sqlalchemy import func, select
+
+from journal.extensions import db
+from journal.models import Entry, EntryTag, Tag, User
+from journal.ownership import owned
+from journal.tags.names import inline_tags
+
+GOOD_PASSWORD = "plenty of quiet evenings"
+
+
+def create_user(runner, *args, password=GOOD_PASSWORD):
+    return runner.invoke(args=["create-user", *args, "--password-stdin"], input=password + "\n")
+
+
+def stored(name: str) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def test_create_user_stores_the_account_under_its_canonical_name(runner):
+    result = create_user(runner, "Ana.Lima")
+
+    assert result.exit_code == 0, result.output
+    user = stored("ana.lima")
+    assert user is not None
+    assert user.display_name == "Ana.Lima"
+    assert user.password_hash.startswith("$argon2id$")
+    assert "Ana.Lima" in result.output
+
+
+def test_the_first_account_is_the_administrator_and_later_ones_are_not(runner):
+    assert create_user(runner, "first").exit_code == 0
+    assert create_user(runner, "second").exit_code == 0
+
+    assert stored("first").is_admin
+    assert not stored("second").is_admin
+
+
+def test_admin_flag_makes_a_later_account_an_administrator(runner, user):
+    result = create_user(runner, "helper", "--admin")
+
+    assert result.exit_code == 0, result.output
+    assert stored("helper").is_admin
+    assert "administrator" in result.output
+
+
+def test_password_is_prompted_twice_without_echo(runner):
+    result = runner.invoke(args=["create-user", "cleo"],
+                           input=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n")
+
+    assert result.exit_code == 0, result.output
+    assert GOOD_PASSWORD not in result.output
+    assert stored("cleo") is not None
+
+
+def test_a_taken_name_is_refused_whatever_its_case(runner, user):
+    result = create_user(runner, user.username.upper())
+
+    assert result.exit_code != 0
+    assert "taken" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_a_common_password_is_refused(runner):
+    result = create_user(runner, "dana", password="password1234")
+
+    assert result.exit_code != 0
+    assert "Choose something less common" in result.output
+    assert "Traceback" not in result.output
+    assert stored("dana") is None
+
+
+def test_a_short_password_is_refused(runner):
+    result = create_user(runner, "dana", password="short")
+
+    assert result.exit_code != 0
+    assert "at least" in result.output
+    assert stored("dana") is None
+
+
+def test_a_name_with_spaces_is_refused(runner):
+    result = create_user(runner, "two words")
+
+    assert result.exit_code == 2
+    assert "without spaces" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def count_for(model, owner) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(owned(model, owner).subquery()))
+
+
+def test_demo_data_fills_only_the_named_account(runner, user, other_user):
+    result = runner.invoke(args=["demo-data", "--user", "ANA", "--entries", "300",
+                                 "--seed", "7"])
+
+    assert result.exit_code == 0, result.output
+    assert "300 entries" in result.output
+    assert count_for(Entry, user) == 300
+    assert count_for(Entry, other_user) == 0
+    assert count_for(Tag, other_user) == 0
+
+    entries = db.session.scalars(owned(Entry, user)).all()
+    tagged = [entry for entry in entries if entry.tags]
+    assert len(tagged) > 200
+    assert all(len(entry.tags) <= 4 for entry in entries)
+    assert any("/" in tag.name for entry in tagged for tag in entry.tags)
+    assert any(entry.title for entry in entries) and any(not entry.title for entry in entries)
+    assert 0 < sum(entry.starred for entry in entries) < 100
+    assert len({entry.body for entry in entries}) > 250
+    for entry in entries:
+        assert entry.created_at.tzinfo is not None
+        assert entry.updated_at >= entry.created_at
+        # inline #tags in a body are always among the entry's tags
+        assert {name for name, _ in inline_tags(entry.body)} <= {tag.name for tag in entry.tags}
+    days = {entry.created_at.date() for entry in entries}
+    assert (max(days) - min(days)).days > 365
+
+
+def test_demo_data_creates_only_tags_it_uses(runner, user):
+    result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "50"])
+
+    assert result.exit_code == 0, result.output
+    used = select(EntryTag.tag_id).distinct()
+    assert count_for(Tag, user) == len(db.session.scalars(used).all())
+
+
+def test_demo_data_reuses_tags_the_account_already_has(runner, user, make_entry):
+    make_entry(user, "Already here.", tags="win, work/launch")
+
+    for seed in (1, 2):
+        result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "200",
+                                     "--seed", str(seed)])
+        assert result.exit_code == 0, result.output
+
+    names = db.session.scalars(owned(Tag, user).with_only_columns(Tag.name)).all()
+    assert len(names) == len(set(names))
+    assert count_for(Entry, user) == 401
+
+
+def test_demo_data_refuses_an_unknown_account(runner, user):
+    result = runner.invoke(args=["demo-data", "--user", "nobody", "--entries", "10"])
+
+    assert result.exit_code == 1
+    assert "no account named 'nobody'" in result.output
+    assert count_for(Entry, user) == 0
+
+
+def test_demo_data_refuses_a_count_out_of_range(runner, user):
+    for count in ("0", "-5", "1000001", "many"):
+        result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", count])
+        assert result.exit_code == 2, (count, result.output)
+        assert "--entries" in result.output
+    assert count_for(Entry, user) == 0
