@@ -46,7 +46,8 @@ def local_time(moment: datetime | None) -> str:
     return f"{to_local(moment, current_user):%H:%M}"
 
 
-_MARKUP = re.compile(r"[*_`>#~|]+|^\s*(?:[-+]|\d+\.)\s+", re.MULTILINE)
+_BLOCK_MARKS = re.compile(r"^\s*(?:[-+>]|\d+\.|#{1,6}(?=\s))\s*", re.MULTILINE)
+_INLINE_MARKS = re.compile(r"[*`~|]+|(?<!\w)_+|_+(?!\w)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
@@ -59,7 +60,8 @@ def excerpt(body: str | None, length: int = 180, skip_first_line: bool = False) 
         lines = text.strip().splitlines()
         text = "\n".join(lines[1:])
     text = _LINK.sub(r"\1", text)
-    text = _MARKUP.sub(" ", text)
+    text = _BLOCK_MARKS.sub("", text)
+    text = _INLINE_MARKS.sub("", text)
     text = " ".join(text.split())
     if len(text) <= length:
         return text
