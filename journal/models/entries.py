@@ -17,12 +17,15 @@ if TYPE_CHECKING:
 
 class EntryTag(db.Model):
     __tablename__ = "entry_tags"
+    # (tag_id, entry_id) covers "entries under a tag" and per-tag counts without
+    # touching the table; the primary key covers "tags of an entry".
+    __table_args__ = (Index("ix_entry_tags_tag_id_entry_id", "tag_id", "entry_id"),)
 
     entry_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
     )
     tag_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+        Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
     )
 
 

@@ -22,11 +22,14 @@ class TagNode:
 
 def tag_tree(owner) -> list[TagNode]:
     """The owner's tags with entry counts, nested by ``/``, sorted by name."""
+    # A correlated count reads only the (tag_id) index; a join and GROUP BY over all
+    # links is several times slower at 100,000 entries.
+    entry_count = (
+        select(func.count()).select_from(EntryTag).where(EntryTag.tag_id == Tag.id)
+        .correlate(Tag).scalar_subquery()
+    )
     rows = db.session.execute(
-        owned(Tag, owner)
-        .with_only_columns(Tag.name, Tag.display_name, func.count(EntryTag.entry_id))
-        .outerjoin(EntryTag, EntryTag.tag_id == Tag.id)
-        .group_by(Tag.id, Tag.name, Tag.display_name)
+        owned(Tag, owner).with_only_columns(Tag.name, Tag.display_name, entry_count)
         .order_by(Tag.name)
     ).all()
     nodes: dict[str, TagNode] = {}
