@@ -256,6 +256,20 @@ def test_changing_password_needs_the_current_one(client, logged_in):
     assert "not your current password" in response.get_data(as_text=True)
 
 
+def test_guessing_the_current_password_is_throttled_too(client, logged_in):
+    for _ in range(5):
+        response = client.post("/auth/password", data={
+            "current_password": "a wrong guess here", "password": "brand new passphrase",
+            "confirm": "brand new passphrase"})
+        assert response.status_code == 200
+    response = client.post("/auth/password", data={
+        "current_password": PASSWORD, "password": "brand new passphrase",
+        "confirm": "brand new passphrase"})
+    assert response.status_code == 429
+    db.session.refresh(logged_in)
+    assert passwords.verify_password(logged_in.password_hash, PASSWORD)
+
+
 def test_sessions_expire_on_the_server(app, client, logged_in):
     from journal.models import utcnow
 

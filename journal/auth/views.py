@@ -100,7 +100,13 @@ def logout():
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        wait_until = retry_after(current_user.username, address)
+        if wait_until is not None:
+            return _too_many_attempts(wait_until)
         if authenticate(current_user.username, form.current_password.data) is None:
+            record_failure(current_user.username, address)
+            db.session.commit()
             form.current_password.errors.append("That is not your current password.")
         else:
             set_password(current_user, form.password.data)
@@ -118,9 +124,7 @@ def password():
 def unauthorized():
     """Signed-out visitors go to the sign-in page. An entry posted after the sign-in
     expired is kept: the sign-in page carries it and shows it again afterwards."""
-    draft = carried_draft(request.form) if request.method == "POST" else None
-    if request.method == "POST" and draft is None:
-        draft = carried_draft(request.form, from_entry_form=True)
+    draft = carried_draft(request.form, from_entry_form=True) if request.method == "POST" else None
     if draft is not None:
         form = LoginForm(formdata=None)
         return render_template("auth/login.html", form=form, draft=draft), 401
