@@ -66,6 +66,12 @@ def test_a_long_passphrase_without_symbols_or_digits_is_accepted(client):
     assert register(client, "ana", "quiet river under old bridges").status_code == 302
 
 
+@pytest.mark.parametrize("length", [72, 73, 100, 128])
+def test_passwords_up_to_128_characters_are_accepted(client, length):
+    password = ("seven quiet rivers under old stone bridges " * 4)[:length]
+    assert register(client, "ana", password).status_code == 302
+
+
 def test_errors_are_linked_to_their_fields(client):
     page = register(client, "a b", "short").get_data(as_text=True)
     assert 'aria-describedby="username-hint username-error"' in page

@@ -5,6 +5,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from zxcvbn import zxcvbn
 
+ZXCVBN_MAX_LENGTH = 72
+
 
 def _hasher() -> PasswordHasher:
     config = current_app.config
@@ -54,7 +56,10 @@ def password_problem(password: str, user_inputs: list[str] | None = None) -> str
         return f"Use at least {minimum} characters; a few ordinary words in a row work well."
     if len(password) > maximum:
         return f"Use at most {maximum} characters."
-    result = zxcvbn(password, user_inputs=[u for u in (user_inputs or []) if u])
+    # The strength estimator refuses over 72 characters; a password that long with a
+    # guessable start is still judged on that start.
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH],
+                    user_inputs=[u[:ZXCVBN_MAX_LENGTH] for u in (user_inputs or []) if u])
     if result["score"] <= 1:
         warning = result["feedback"].get("warning") or "It is too easy to guess."
         return (f"This password is among the first that attackers try ({warning.rstrip('.')}). "

@@ -8,22 +8,18 @@ from journal.entries import bp
 from journal.entries.forms import EntryForm
 from journal.entries.services import create_entry, delete_entry, set_starred, update_entry
 from journal.extensions import db
-from journal.models import Entry, Tag
+from journal.models import Entry
 from journal.ownership import get_owned_or_404, owned
 from journal.pagination import paginate_entries
+from journal.tags.queries import tag_names
 
 SAVED_DRAFT = "saved-draft"  # flash category: tells the page script which local draft to drop
-
-
-def _tag_suggestions() -> list[str]:
-    return list(db.session.scalars(owned(Tag, current_user).with_only_columns(Tag.name)
-                                   .order_by(Tag.name)))
 
 
 def _render_form(form: EntryForm, *, entry: Entry | None, status: int = 200, **extra):
     template = "entries/edit.html" if entry is not None else "entries/new.html"
     return render_template(template, form=form, entry=entry,
-                           tag_suggestions=_tag_suggestions(), **extra), status
+                           tag_suggestions=tag_names(current_user), **extra), status
 
 
 @bp.route("/")

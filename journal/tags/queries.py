@@ -73,6 +73,22 @@ def subtree_tags(owner, name: str) -> list[Tag]:
                                    .order_by(Tag.name)))
 
 
+def subtree_or_404(owner, raw: str) -> tuple[str, list[Tag]]:
+    """The canonical name for ``raw`` and the owner's tags at or below it; aborts 404
+    when the name is invalid or the owner has no such tags."""
+    name = canonical_or_404(raw)
+    tags = subtree_tags(owner, name)
+    if not tags:
+        abort(404, description="You have no entries with this tag.")
+    return name, tags
+
+
+def tag_names(owner) -> list[str]:
+    """The owner's canonical tag names, for suggestions in tag fields."""
+    return list(db.session.scalars(owned(Tag, owner).with_only_columns(Tag.name)
+                                   .order_by(Tag.name)))
+
+
 def entries_under(owner, name: str):
     """A select of the owner's entries tagged ``name`` or one of its children."""
     tagged = (

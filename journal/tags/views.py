@@ -3,8 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
-from journal.models import Entry, Tag
-from journal.ownership import owned
+from journal.models import Entry
 from journal.pagination import paginate_entries
 from journal.tags import bp
 from journal.tags.forms import DeleteTagForm, RenameTagForm
@@ -12,7 +11,8 @@ from journal.tags.names import InvalidTag
 from journal.tags.queries import (
     canonical_or_404,
     entries_under,
-    subtree_tags,
+    subtree_or_404,
+    tag_names,
     tag_or_404,
     tag_tree,
 )
@@ -29,11 +29,7 @@ def index():
 @login_required
 def detail(name: str):
     """Entries tagged ``name`` or one of its children; 404 when the user has neither."""
-    canonical = canonical_or_404(name)
-    tags = subtree_tags(current_user, canonical)
-    if not tags:
-        return render_template("errors/error.html", status=404, title="No such tag",
-                               message="You have no entries with this tag."), 404
+    canonical, tags = subtree_or_404(current_user, name)
     tag = next((t for t in tags if t.name == canonical), None)
     page = paginate_entries(
         entries_under(current_user, canonical).options(selectinload(Entry.tags)),
@@ -42,12 +38,7 @@ def detail(name: str):
     rename_form = RenameTagForm(formdata=None, new_name=tag.display_name if tag else canonical)
     return render_template("tags/detail.html", name=canonical, tag=tag, children=tags,
                            page=page, rename_form=rename_form,
-                           tag_suggestions=_tag_names())
-
-
-def _tag_names() -> list[str]:
-    return list(db.session.scalars(owned(Tag, current_user).with_only_columns(Tag.name)
-                                   .order_by(Tag.name)))
+                           tag_suggestions=tag_names(current_user))
 
 
 # "~" never appears in a tag name, so these addresses cannot collide with a tag's own.
@@ -55,11 +46,7 @@ def _tag_names() -> list[str]:
 @login_required
 def rename(name: str):
     """Rename a tag and its children; renaming onto an existing tag merges the two."""
-    canonical = canonical_or_404(name)
-    tags = subtree_tags(current_user, canonical)
-    if not tags:
-        return render_template("errors/error.html", status=404, title="No such tag",
-                               message="You have no entries with this tag."), 404
+    canonical, _ = subtree_or_404(current_user, name)
     form = RenameTagForm()
     if form.validate_on_submit():
         try:
@@ -72,7 +59,7 @@ def rename(name: str):
             flash(f"Merged into #{new}." if merged else f"Renamed to #{new}.", "success")
             return redirect(url_for("tags.detail", name=new))
     return render_template("tags/rename.html", name=canonical, form=form,
-                           tag_suggestions=_tag_names()), 400 if form.errors else 200
+                           tag_suggestions=tag_names(current_user)), 400 if form.errors else 200
 
 
 @bp.route("/~delete/<path:name>", methods=["GET", "POST"])
