@@ -84,4 +84,18 @@ def demo_data_command(username: str, count: int, seed: int | None) -> None:
     )
 
 
-commands: list = [create_user_command, demo_data_command]
+
+
+@click.command("sync-prompts")
+@with_appcontext
+def sync_prompts_command() -> None:
+    """Bring the built-in prompts in line with the library file (``flask db upgrade``
+    does this too). Safe to run any number of times."""
+    from journal.prompts.sync import sync_prompts
+
+    result = sync_prompts(db.session.connection())
+    db.session.commit()
+    click.echo(f"Prompt library: {result}.")
+
+
+commands: list = [create_user_command, demo_data_command, sync_prompts_command]

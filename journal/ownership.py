@@ -8,10 +8,10 @@ that does not exist: both answer 404.
 from typing import TypeVar
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from journal.extensions import db
-from journal.models import OwnedMixin, User
+from journal.models import OwnedMixin, Prompt, User
 
 OwnedT = TypeVar("OwnedT", bound=OwnedMixin)
 
@@ -42,3 +42,32 @@ def get_owned_or_404(model: type[OwnedT], ident: int, owner: User | int) -> Owne
     if row is None:
         abort(404)
     return row
+
+
+# --- prompts: built-ins are shared, own prompts belong to one user -----------------------
+
+def visible_prompts(owner: User | int) -> Select[tuple[Prompt]]:
+    """Prompts ``owner`` may be offered: built-ins still in the library and the owner's
+    own prompts that are not archived. Another user's prompts are never included."""
+    return select(Prompt).where(
+        Prompt.retired_at.is_(None),
+        or_(Prompt.owner_id.is_(None), Prompt.owner_id == _owner_id(owner)),
+    )
+
+
+def own_prompt_or_404(ident: int, owner: User | int) -> Prompt:
+    """The owner's own prompt (archived ones included); 404 for built-ins and for
+    anyone else's."""
+    prompt = db.session.scalar(
+        select(Prompt).where(Prompt.id == ident, Prompt.owner_id == _owner_id(owner)))
+    if prompt is None:
+        abort(404)
+    return prompt
+
+
+def visible_prompt_or_404(ident: int, owner: User | int) -> Prompt:
+    """A prompt ``owner`` may answer or hide; 404 for anything else."""
+    prompt = db.session.scalar(visible_prompts(owner).where(Prompt.id == ident))
+    if prompt is None:
+        abort(404)
+    return prompt

@@ -8,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from journal.auth.services import registration_open
+from journal.prompts.library import theme_name
 from journal.rendering import render_markdown
 from journal.timezones import to_local
 
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(iso_datetime)
     app.add_template_filter(excerpt)
     app.add_template_filter(markdown)
+    app.add_template_filter(theme_name)
 
 
 def local_datetime(moment: datetime | None) -> str:

@@ -21,7 +21,7 @@ from journal.extensions import db
 from journal.settings import ConfigurationError, _read_or_create_secret
 from tests.conftest import make_config
 
-MODEL_TABLES = {"users", "user_sessions", "login_failures", "entries", "tags", "entry_tags"}
+MODEL_TABLES = set(db.metadata.tables)
 
 
 @pytest.fixture

@@ -133,3 +133,45 @@ def test_pages_work_without_javascript(browser, live_server):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/auth/login")
     context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, live_server,
+                                                                      viewport):
+    base = live_server.url
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    register(page, base)
+    prompt_text = page.locator(".today-prompt .prompt-text").inner_text()
+    audit(page, "dashboard")
+    screenshot(page, f"dashboard-{viewport}")
+    page.get_by_role("link", name="Answer as a reframe").click()
+    assert prompt_text in page.locator(".prompt-answered").inner_text()
+    page.get_by_label("What happened").fill("The launch slipped a week.")
+    page.get_by_label("How much do you believe the harsh reading right now?").fill("8")
+    page.get_by_label("What the engineer in me says").fill("I planned it badly. #doubt")
+    page.get_by_label("Facts that contradict it").fill("Two of three slips were a vendor.")
+    page.get_by_label("What a salesperson would see").fill("The customer got a stable release.")
+    page.get_by_label("Having written this, how much do you believe it now?").fill("4")
+    audit(page, "reframe form")
+    screenshot(page, f"reframe-form-{viewport}")
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    assert "8 / 10" in page.content() and "4 / 10" in page.content()
+    audit(page, "reframe entry")
+    screenshot(page, f"reframe-entry-{viewport}")
+
+    page.get_by_role("link", name="Journal").click()
+    recent = page.locator(".recent")
+    assert "The launch slipped a week." in recent.inner_text()
+    assert "Reframe" in recent.inner_text()
+    assert "1 day in a row" in page.locator(".streak").inner_text()
+
+    for address in ("/prompts/", "/prompts/today", "/prompts/new", "/wins/",
+                    "/entries/?kind=reframe"):
+        page.goto(base + address)
+        audit(page, address)
+    screenshot(page, f"reframes-{viewport}")
+    page.goto(base + "/prompts/")
+    screenshot(page, f"prompts-{viewport}")
+    context.close()

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import delete, exists, select
 
 from journal.extensions import db
-from journal.models import Entry, EntryTag, Tag, User, utcnow
+from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
 from journal.ownership import owned
 
 
@@ -29,11 +29,21 @@ def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:
 
 def create_entry(owner: User, *, title: str | None, body: str,
                  tags: list[tuple[str, str]], starred: bool = False,
-                 created_at: datetime | None = None) -> Entry:
-    """Add an entry for ``owner`` with the given ``(canonical, display)`` tags."""
+                 created_at: datetime | None = None, prompt: Prompt | None = None,
+                 is_win: bool = False, win_part: str | None = None,
+                 reframe: dict | None = None) -> Entry:
+    """Add an entry for ``owner`` with the given ``(canonical, display)`` tags. With
+    ``prompt`` the entry keeps the prompt's current text; with ``reframe`` (the guided
+    fields) it is a reframe entry."""
     moment = created_at or utcnow()
-    entry = Entry(owner_id=owner.id, title=(title or "").strip() or None, body=body,
-                  starred=starred, created_at=moment, updated_at=moment, version=1)
+    entry = Entry(owner_id=owner.id, title=(title or "").strip() or None, body=body or "",
+                  starred=starred, created_at=moment, updated_at=moment, version=1,
+                  kind=REFRAME if reframe is not None else NOTE)
+    if prompt is not None:
+        entry.prompt_id, entry.prompt_text = prompt.id, prompt.text
+    _set_win(entry, is_win, win_part)
+    if reframe is not None:
+        entry.reframe = Reframe(**reframe)
     entry.tags = _tags_for(owner.id, tags)
     db.session.add(entry)
     db.session.flush()
@@ -41,16 +51,29 @@ def create_entry(owner: User, *, title: str | None, body: str,
 
 
 def update_entry(entry: Entry, *, title: str | None, body: str,
-                 tags: list[tuple[str, str]]) -> Entry:
-    """Replace an entry's text and tags and raise its version."""
+                 tags: list[tuple[str, str]], is_win: bool = False,
+                 win_part: str | None = None, reframe: dict | None = None) -> Entry:
+    """Replace an entry's text, tags, win and guided fields and raise its version. The
+    prompt it answered and its kind stay as they were."""
     entry.title = (title or "").strip() or None
-    entry.body = body
+    entry.body = body or ""
+    _set_win(entry, is_win, win_part)
+    if reframe is not None and entry.reframe is not None:
+        for name, value in reframe.items():
+            setattr(entry.reframe, name, value)
     entry.tags = _tags_for(entry.owner_id, tags)
     entry.version += 1
     entry.updated_at = utcnow()
     db.session.flush()
     remove_unused_tags(entry.owner_id)
     return entry
+
+
+def _set_win(entry: Entry, is_win: bool, win_part: str | None) -> None:
+    """A win keeps the user's part in it; an entry that is not a win keeps the text too,
+    so unticking and ticking again loses nothing."""
+    entry.is_win = bool(is_win)
+    entry.win_part = (win_part or "").strip() or None
 
 
 def set_starred(entry: Entry, starred: bool) -> None:

@@ -1,73 +1,121 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from journal.carry import carried_draft
 from journal.entries import bp
-from journal.entries.forms import EntryForm
+from journal.entries.forms import EntryForm, form_class_for
 from journal.entries.services import create_entry, delete_entry, set_starred, update_entry
 from journal.extensions import db
-from journal.models import Entry
-from journal.ownership import get_owned_or_404, owned
+from journal.models import ENTRY_KINDS, NOTE, Entry, Prompt
+from journal.ownership import get_owned_or_404, owned, visible_prompt_or_404, visible_prompts
 from journal.pagination import paginate_entries
 from journal.tags.queries import tag_names
+from journal.wins.queries import evidence_for, shows_evidence
 
 SAVED_DRAFT = "saved-draft"  # flash category: tells the page script which local draft to drop
 
 
-def _render_form(form: EntryForm, *, entry: Entry | None, status: int = 200, **extra):
+def _render_form(form: EntryForm, *, entry: Entry | None, status: int = 200,
+                 prompt: Prompt | None = None, **extra):
     template = "entries/edit.html" if entry is not None else "entries/new.html"
-    return render_template(template, form=form, entry=entry,
+    if entry is not None and prompt is None:
+        prompt = entry.prompt
+    return render_template(template, form=form, entry=entry, prompt=prompt,
+                           prompt_text=entry.prompt_text if entry else None,
                            tag_suggestions=tag_names(current_user), **extra), status
 
 
 @bp.route("/")
 @login_required
 def index():
-    statement = owned(Entry, current_user).options(selectinload(Entry.tags))
+    """Newest first; ``?kind=reframe`` lists the reframes on their own."""
+    kind = request.args.get("kind")
+    statement = owned(Entry, current_user).options(selectinload(Entry.tags),
+                                                   selectinload(Entry.reframe))
+    if kind in ENTRY_KINDS:
+        statement = statement.where(Entry.kind == kind)
+    else:
+        kind = None
     page = paginate_entries(statement, before=request.args.get("before"),
                             after=request.args.get("after"),
                             per_page=current_app.config["ENTRIES_PER_PAGE"])
-    return render_template("entries/index.html", page=page)
+    return render_template("entries/index.html", page=page, kind=kind,
+                           endpoint_args={"kind": kind} if kind else {})
 
 
 @bp.route("/<int:entry_id>")
 @login_required
 def detail(entry_id: int):
     entry = get_owned_or_404(Entry, entry_id, current_user)
-    return render_template("entries/detail.html", entry=entry)
+    evidence = evidence_for(entry) if shows_evidence(entry) else None
+    return render_template("entries/detail.html", entry=entry, evidence=evidence)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    form = EntryForm()
+    """Write an entry: ``?kind=reframe`` for the guided form, ``?prompt=<id>`` to answer
+    a prompt (404 when the prompt is not one this user may answer)."""
+    kind = request.values.get("kind") if request.values.get("kind") in ENTRY_KINDS else NOTE
+    form = form_class_for(kind)()
+    prompt = None
     if request.method == "GET":
+        prompt_id = request.args.get("prompt")
+        if prompt_id is not None:
+            prompt = visible_prompt_or_404(_int_or_404(prompt_id), current_user)
+            form.prompt_id.data = str(prompt.id)
         form.body.data = form.body.data or request.args.get("body", "")
         form.tags.data = form.tags.data or request.args.get("tags", "")
+    else:
+        prompt = _answerable_prompt(form.submitted_prompt_id())
     if form.validate_on_submit():
+        if form.submitted_prompt_id() and prompt is None:
+            flash("The prompt you were answering is no longer available; your entry is "
+                  "saved without it.", "info")
         entry = create_entry(current_user, title=form.title.data, body=form.body.data,
-                             tags=form.tag_pairs())
+                             tags=form.tag_pairs(), prompt=prompt, is_win=form.is_win.data,
+                             win_part=form.win_part.data, reframe=form.reframe_fields())
         db.session.commit()
         flash("entry:new", SAVED_DRAFT)
         flash("Saved.", "success")
         return redirect(url_for("entries.detail", entry_id=entry.id))
-    return _render_form(form, entry=None, status=400 if form.errors else 200)
+    return _render_form(form, entry=None, prompt=prompt, kind=kind,
+                        status=400 if form.errors else 200)
+
+
+def _int_or_404(value: str) -> int:
+    if not value.isdigit() or len(value) > 18:
+        abort(404)
+    return int(value)
+
+
+def _answerable_prompt(prompt_id: int | None) -> Prompt | None:
+    """The prompt a posted entry answers, if the user may still answer it."""
+    if prompt_id is None:
+        return None
+    return db.session.scalar(visible_prompts(current_user).where(Prompt.id == prompt_id))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(entry_id: int):
     entry = get_owned_or_404(Entry, entry_id, current_user)
-    form = EntryForm(obj=entry if request.method == "GET" else None)
+    form_class = form_class_for(entry.kind)
+    form = form_class(obj=entry if request.method == "GET" else None)
     if request.method == "GET":
         form.tags.data = ", ".join(tag.display_name for tag in entry.tags)
         form.version.data = str(entry.version)
+        if entry.reframe is not None:
+            for name in (*form.GUIDED_FIELDS, "belief_before", "belief_after"):
+                getattr(form, name).data = getattr(entry.reframe, name)
     if form.validate_on_submit():
         if form.submitted_version() != entry.version:
             return _conflict(form, entry)
-        update_entry(entry, title=form.title.data, body=form.body.data, tags=form.tag_pairs())
+        update_entry(entry, title=form.title.data, body=form.body.data,
+                     tags=form.tag_pairs(), is_win=form.is_win.data,
+                     win_part=form.win_part.data, reframe=form.reframe_fields())
         try:
             db.session.commit()
         except StaleDataError:  # changed by another request between our read and write
@@ -77,15 +125,14 @@ def edit(entry_id: int):
         flash(f"entry:{entry.id}", SAVED_DRAFT)
         flash("Saved.", "success")
         return redirect(url_for("entries.detail", entry_id=entry.id))
-    return _render_form(form, entry=entry, status=400 if form.errors else 200)
+    return _render_form(form, entry=entry, kind=entry.kind, status=400 if form.errors else 200)
 
 
 def _conflict(form: EntryForm, entry: Entry):
     """409: the entry changed since the editor opened. Shows the saved version beside
     the submitted one; either can be kept, and the submitted text stays on the page."""
-    mine = EntryForm(formdata=None, title=form.title.data, body=form.body.data,
-                     tags=form.tags.data, version=str(entry.version))
-    return render_template("entries/conflict.html", entry=entry, mine=mine), 409
+    form.version.data = str(entry.version)
+    return render_template("entries/conflict.html", entry=entry, mine=form), 409
 
 
 @bp.route("/<int:entry_id>/star", methods=["POST"])
@@ -123,11 +170,15 @@ def rerender_after_csrf_failure():
             return None
         return render_template("auth/login.html", form=LoginForm(formdata=None), draft=draft), 401
     entry = None
+    kind = request.form.get("kind") if request.form.get("kind") in ENTRY_KINDS else NOTE
     if request.endpoint == "entries.edit":
         entry = get_owned_or_404(Entry, request.view_args["entry_id"], current_user)
-    form = EntryForm(formdata=request.form)
+        kind = entry.kind
+    form = form_class_for(kind)(formdata=request.form)
     return _render_form(
-        form, entry=entry, status=400,
+        form, entry=entry, status=400, kind=kind,
+        prompt=_answerable_prompt(form.submitted_prompt_id()),
         notice="This page had been open too long to save safely, so nothing was saved yet. "
                "Your text is below: check it and save again.",
     )
+

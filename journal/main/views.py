@@ -8,23 +8,31 @@ from journal.auth.services import has_any_user
 from journal.entries.forms import EntryForm
 from journal.extensions import db
 from journal.main import bp
+from journal.main.reflection import local_today, on_this_day, streak
 from journal.models import Entry
 from journal.ownership import owned
+from journal.prompts.rotation import prompt_for_day
 
 RECENT_ENTRIES = 5
 
 
 @bp.route("/")
 def index():
-    """Signed out: a short welcome with the sign-in form's address. Signed in: a quick
-    entry box and the most recent entries."""
+    """Signed out: a short welcome. Signed in: today's prompt, a quick entry box, the
+    streak, recent entries, entries from this day in earlier years, and the wins."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html", first_visit=not has_any_user())
     recent = db.session.scalars(
         owned(Entry, current_user).options(selectinload(Entry.tags))
         .order_by(Entry.created_at.desc(), Entry.id.desc()).limit(RECENT_ENTRIES)
     ).all()
-    return render_template("main/index.html", form=EntryForm(formdata=None), recent=recent)
+    today = local_today(current_user)
+    return render_template(
+        "main/index.html", form=EntryForm(formdata=None), recent=recent,
+        prompt=prompt_for_day(current_user, today), streak=streak(current_user, today),
+        earlier_years=on_this_day(current_user, today), today=today,
+        has_wins=db.session.scalar(owned(Entry, current_user).with_only_columns(Entry.id)
+                                   .where(Entry.is_win).limit(1)) is not None)
 
 
 @bp.route("/healthz")

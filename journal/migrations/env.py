@@ -98,14 +98,54 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.driver_connection
+        if sqlite:
+            # Batch migrations rebuild a table by copying it and dropping the old one;
+            # with foreign keys on, that drop would cascade-delete the rows that point
+            # at it. The pragma only works outside a transaction, hence the raw call.
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if _is_upgrade_to_head():
+                _sync_prompt_library(connection)
+            if connection.in_transaction():
+                connection.commit()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.rollback()
+                if broken:
+                    raise RuntimeError(f"The migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _is_upgrade_to_head():
+    """True when this run is ``flask db upgrade`` (not downgrade, check or migrate) and
+    the schema is now the newest one, which the prompt sync is written against."""
+    migration_context = context.get_context()
+    if getattr(migration_context.opts.get("fn"), "__name__", "") != "upgrade":
+        return False
+    return set(migration_context.get_current_heads()) == set(context.script.get_heads())
+
+
+def _sync_prompt_library(connection):
+    """Every upgrade also brings the built-in prompts in line with the package's
+    library file (idempotent): new prompts appear, edited ones change, removed ones
+    retire."""
+    from journal.prompts.sync import sync_prompts
+
+    if not context.is_offline_mode():
+        result = sync_prompts(connection)
+        logger.info("Prompt library: %s", result)
 
 
 if context.is_offline_mode():

@@ -2,14 +2,21 @@
 :class:`OwnedMixin`) and is read through :mod:`journal.ownership`."""
 
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
-from journal.models.entries import Entry, EntryTag, Tag
+from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, Reframe, Tag
+from journal.models.prompts import Prompt, PromptHide
 from journal.models.users import LoginFailure, User, UserSession
 
 __all__ = [
+    "ENTRY_KINDS",
+    "NOTE",
+    "REFRAME",
     "Entry",
     "EntryTag",
     "LoginFailure",
     "OwnedMixin",
+    "Prompt",
+    "PromptHide",
+    "Reframe",
     "Tag",
     "UTCDateTime",
     "User",

@@ -5,14 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import db
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from journal.models.prompts import Prompt
     from journal.models.users import User
+
+NOTE = "note"
+REFRAME = "reframe"
+ENTRY_KINDS = (NOTE, REFRAME)
 
 
 class EntryTag(db.Model):
@@ -31,7 +46,10 @@ class EntryTag(db.Model):
 
 class Entry(OwnedMixin, db.Model):
     __tablename__ = "entries"
-    __table_args__ = (Index("ix_entries_owner_id_created_at_id", "owner_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_entries_owner_id_created_at_id", "owner_id", "created_at", "id"),
+        Index("ix_entries_owner_id_prompt_id", "owner_id", "prompt_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str | None] = mapped_column(String(200))
@@ -41,8 +59,22 @@ class Entry(OwnedMixin, db.Model):
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
     # Raised on every change; an edit made against an older version is a conflict.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # "note" (free writing) or "reframe" (the guided two-lens form; see Reframe).
+    kind: Mapped[str] = mapped_column(String(16), default=NOTE, server_default=NOTE)
+    # The prompt this entry answered, and its text at that moment: the prompt may be
+    # edited or retired later, the entry keeps what it answered.
+    prompt_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("prompts.id", ondelete="SET NULL"))
+    prompt_text: Mapped[str | None] = mapped_column(Text)
+    # A win, and the user's own part in it (skill and effort, not luck).
+    is_win: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    win_part: Mapped[str | None] = mapped_column(Text)
 
     owner: Mapped[User] = relationship(back_populates="entries")
+    prompt: Mapped[Prompt | None] = relationship()
+    reframe: Mapped[Reframe | None] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", passive_deletes=True,
+        uselist=False, lazy="selectin")
     tags: Mapped[list[Tag]] = relationship(
         secondary="entry_tags", back_populates="entries", order_by="Tag.name"
     )
@@ -52,11 +84,19 @@ class Entry(OwnedMixin, db.Model):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
+    def is_reframe(self) -> bool:
+        return self.kind == REFRAME
+
+    @property
     def display_title(self) -> str:
-        """The title, or the first non-empty line of the body standing in for it."""
+        """The title, or the first non-empty line of the body (of "what happened" for a
+        reframe) standing in for it."""
         if self.title:
             return self.title
-        for line in self.body.splitlines():
+        text = self.body
+        if not text.strip() and self.reframe is not None:
+            text = self.reframe.happened
+        for line in text.splitlines():
             text = line.strip().lstrip("#>*-+ ").strip()
             if text:
                 return text if len(text) <= 80 else text[:79].rstrip() + "…"
@@ -64,6 +104,36 @@ class Entry(OwnedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Entry {self.id} owner={self.owner_id}>"
+
+
+class Reframe(db.Model):
+    """The guided fields of a reframe entry: the engineer's harsh reading of what
+    happened, the facts, the salesperson's reading, and how strongly the user believes
+    the harsh reading (0 to 10) before and after writing it out."""
+
+    __tablename__ = "reframes"
+    __table_args__ = (
+        CheckConstraint("belief_before BETWEEN 0 AND 10", name="belief_before_range"),
+        CheckConstraint("belief_after BETWEEN 0 AND 10", name="belief_after_range"),
+    )
+
+    entry_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    happened: Mapped[str] = mapped_column(Text, default="")
+    critic: Mapped[str] = mapped_column(Text, default="")
+    evidence_for: Mapped[str] = mapped_column(Text, default="")
+    evidence_against: Mapped[str] = mapped_column(Text, default="")
+    salesperson: Mapped[str] = mapped_column(Text, default="")
+    in_control: Mapped[str] = mapped_column(Text, default="")
+    not_in_control: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    belief_before: Mapped[int | None] = mapped_column(Integer)
+    belief_after: Mapped[int | None] = mapped_column(Integer)
+
+    entry: Mapped[Entry] = relationship(back_populates="reframe")
+
+    TEXT_FIELDS = ("happened", "critic", "evidence_for", "evidence_against", "salesperson",
+                   "in_control", "not_in_control", "next_step")
 
 
 class Tag(OwnedMixin, db.Model):

@@ -1,0 +1,51 @@
+"""Today's prompt: one per user per local date, the same on every worker and after a
+restart, because it is derived from a hash of (user, date, prompt) and nothing else."""
+
+import hashlib
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from journal.extensions import db
+from journal.main.reflection import local_today
+from journal.models import Entry, Prompt, PromptHide
+from journal.ownership import owned, visible_prompts
+from journal.timezones import zone_for
+
+RECENT_ANSWER_DAYS = 30
+
+
+def _rank(user_id: int, day: date, prompt_id: int) -> str:
+    return hashlib.sha256(f"{user_id}:{day.isoformat()}:{prompt_id}".encode()).hexdigest()
+
+
+def _start_of_local_day(user, day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone_for(user))
+
+
+def offerable_prompts(user, day: date) -> list[Prompt]:
+    """Visible prompts the user has not hidden, without those answered in the 30 days
+    before ``day`` (an answer given on ``day`` itself keeps the prompt, so today's
+    prompt does not change under the user after they answer it). When that leaves
+    nothing, every visible prompt that is not hidden."""
+    hidden = select(PromptHide.prompt_id).where(PromptHide.user_id == user.id)
+    candidates = visible_prompts(user).where(Prompt.id.not_in(hidden))
+    start = _start_of_local_day(user, day)
+    recently_answered = (
+        owned(Entry, user).with_only_columns(Entry.prompt_id)
+        .where(Entry.prompt_id.is_not(None),
+               Entry.created_at >= start - timedelta(days=RECENT_ANSWER_DAYS),
+               Entry.created_at < start)
+    )
+    fresh = list(db.session.scalars(candidates.where(Prompt.id.not_in(recently_answered))))
+    return fresh or list(db.session.scalars(candidates))
+
+
+def prompt_for_day(user, day: date | None = None, another: int = 0) -> Prompt | None:
+    """The user's prompt for ``day`` (today in their zone by default). ``another`` = n
+    gives the n-th alternative, for "another prompt"; ``None`` when there are none."""
+    day = day or local_today(user)
+    prompts = sorted(offerable_prompts(user, day), key=lambda p: _rank(user.id, day, p.id))
+    if not prompts:
+        return None
+    return prompts[another % len(prompts)]
