@@ -1,7 +1,7 @@
 """Time zones: the server's own, an account's choice, and conversion for display."""
 
 import os
-from datetime import datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -58,3 +58,15 @@ def zone_for(user) -> tzinfo:
 
 def to_local(moment: datetime, user) -> datetime:
     return moment.astimezone(zone_for(user))
+
+
+def local_today(user) -> date:
+    """Today's date where the user is."""
+    return datetime.now(zone_for(user)).date()
+
+
+def local_day_start(day: date, zone: tzinfo) -> datetime:
+    """The UTC moment a local ``day`` begins in ``zone``. Where midnight is skipped by a
+    clock change, the day begins at the change (zoneinfo reads the missing time with the
+    earlier offset); where it repeats, at the first midnight."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)

@@ -377,3 +377,17 @@ def test_the_health_check_says_unavailable_when_the_database_does_not_answer(
 
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "down"}
+
+
+@pytest.mark.parametrize("module", ["journal.prompts.sync", "journal.prompts.library",
+                                    "journal.main.reflection", "journal.wins.queries",
+                                    "journal.cli"])
+def test_modules_import_on_their_own(module):
+    """The migration environment imports the prompt sync without the app: no module may
+    depend on another having been imported first."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr

@@ -10,7 +10,8 @@ from sqlalchemy import event
 
 from journal.extensions import db
 from journal.main import reflection
-from journal.main.reflection import Streak, local_today, on_this_day, same_days_in, streak
+from journal.main.reflection import Streak, on_this_day, same_days_in, streak
+from journal.timezones import local_today
 
 
 def at(zone: str, *args) -> datetime:

@@ -14,8 +14,7 @@ from sqlalchemy.orm import selectinload
 from journal.extensions import db
 from journal.models import Entry, User
 from journal.ownership import owned
-from journal.timezones import zone_for
-from journal.wins.queries import local_day_start
+from journal.timezones import local_day_start, zone_for
 
 STREAK_BATCH = 500  # timestamps read at a time while walking back through the days
 ONE_DAY = timedelta(days=1)
@@ -26,11 +25,6 @@ class Streak:
     days: int  # consecutive local days with an entry, ending today or yesterday
     includes_today: bool  # False: nothing written yet today, the streak is still alive
     last_entry_date: date | None  # local date of the latest entry up to today
-
-
-def local_today(user: User) -> date:
-    """Today's date where the user is."""
-    return datetime.now(zone_for(user)).date()
 
 
 def streak(user: User, today: date | None = None) -> Streak:

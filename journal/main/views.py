@@ -8,10 +8,11 @@ from journal.auth.services import has_any_user
 from journal.entries.forms import EntryForm
 from journal.extensions import db
 from journal.main import bp
-from journal.main.reflection import local_today, on_this_day, streak
+from journal.main.reflection import on_this_day, streak
 from journal.models import Entry
 from journal.ownership import owned
 from journal.prompts.rotation import prompt_for_day
+from journal.timezones import local_today
 
 RECENT_ENTRIES = 5
 

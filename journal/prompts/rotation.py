@@ -2,25 +2,20 @@
 restart, because it is derived from a hash of (user, date, prompt) and nothing else."""
 
 import hashlib
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from journal.extensions import db
-from journal.main.reflection import local_today
 from journal.models import Entry, Prompt, PromptHide
 from journal.ownership import owned, visible_prompts
-from journal.timezones import zone_for
+from journal.timezones import local_day_start, local_today, zone_for
 
 RECENT_ANSWER_DAYS = 30
 
 
 def _rank(user_id: int, day: date, prompt_id: int) -> str:
     return hashlib.sha256(f"{user_id}:{day.isoformat()}:{prompt_id}".encode()).hexdigest()
-
-
-def _start_of_local_day(user, day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone_for(user))
 
 
 def offerable_prompts(user, day: date) -> list[Prompt]:
@@ -30,7 +25,7 @@ def offerable_prompts(user, day: date) -> list[Prompt]:
     nothing, every visible prompt that is not hidden."""
     hidden = select(PromptHide.prompt_id).where(PromptHide.user_id == user.id)
     candidates = visible_prompts(user).where(Prompt.id.not_in(hidden))
-    start = _start_of_local_day(user, day)
+    start = local_day_start(day, zone_for(user))
     recently_answered = (
         owned(Entry, user).with_only_columns(Entry.prompt_id)
         .where(Entry.prompt_id.is_not(None),

@@ -8,7 +8,7 @@ from journal.ownership import own_prompt_or_404, visible_prompt_or_404
 from journal.prompts import bp
 from journal.prompts.forms import OwnPromptForm
 from journal.prompts.queries import answer_counts, prompt_library
-from journal.prompts.rotation import local_today, prompt_for_day
+from journal.prompts.rotation import prompt_for_day
 from journal.prompts.services import (
     create_own_prompt,
     hide_prompt,
@@ -16,6 +16,7 @@ from journal.prompts.services import (
     unhide_prompt,
     update_own_prompt,
 )
+from journal.timezones import local_today
 
 MAX_ALTERNATIVES = 1000
 

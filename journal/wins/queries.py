@@ -1,6 +1,6 @@
 """Reading one's own wins. Every query starts from :func:`journal.ownership.owned`."""
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import Select, select
 
@@ -8,16 +8,10 @@ from journal.extensions import db
 from journal.models import REFRAME, Entry, EntryTag, User
 from journal.ownership import owned
 from journal.tags.queries import entries_under
+from journal.timezones import local_day_start
 
 EVIDENCE_LIMIT = 5
 DOUBT_TAG = "doubt"
-
-
-def local_day_start(day: date, zone: tzinfo) -> datetime:
-    """The UTC moment a local ``day`` begins in ``zone``. Where midnight is skipped by a
-    clock change, the day begins at the change (zoneinfo reads the missing time with the
-    earlier offset); where it repeats, at the first midnight."""
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def wins_of(owner: User, *, tag: str | None = None, start: date | None = None,
