@@ -34,7 +34,8 @@ cookie="session=$(awk '$6 == "session" {print $7}' "$jar")"
 entry=$(curl -s -H "Cookie: $cookie" "$base/entries/" | grep -o '/entries/[0-9][0-9]*' | head -1)
 
 printf '%-16s %10s %10s %10s\n' page "req/s" "p50" "p99"
-for page in /healthz /entries/ "$entry" /tags/ /tags/work /tags/work/launch /; do
+for page in /healthz / /entries/ "$entry" /tags/ /tags/work /tags/work/launch /prompts/ \
+        /prompts/today /wins/ "/entries/?kind=reframe"; do
     out=$(wrk -t2 -c16 -d8s --latency -H "Cookie: $cookie" "$base$page")
     if grep -q "Non-2xx" <<<"$out"; then echo "$page answered errors:"; echo "$out"; exit 1; fi
     printf '%-16s %10s %10s %10s\n' "$page" \

@@ -16,7 +16,6 @@ from journal.models import Entry, User
 from journal.ownership import owned
 from journal.timezones import local_day_start, zone_for
 
-STREAK_BATCH = 500  # timestamps read at a time while walking back through the days
 ONE_DAY = timedelta(days=1)
 
 
@@ -29,36 +28,27 @@ class Streak:
 
 def streak(user: User, today: date | None = None) -> Streak:
     """The run of consecutive local days with at least one entry that ends ``today``, or
-    ends yesterday when nothing is written yet today. Reads timestamps newest first, a
-    batch at a time, and stops at the first missing day."""
+    ends yesterday when nothing is written yet today.
+
+    Hops from day to day: for each day it asks only for the latest entry before that
+    day began (one probe of the (owner, created_at) index), so the cost grows with the
+    length of the streak, not with the number of entries written in it."""
     zone = zone_for(user)
     today = today or datetime.now(zone).date()
-    statement = (
-        owned(Entry, user).with_only_columns(Entry.created_at)
-        .where(Entry.created_at < local_day_start(today + ONE_DAY, zone))
-        .order_by(Entry.created_at.desc())
-        .execution_options(yield_per=STREAK_BATCH)
-    )
-    last: date | None = None
-    counted: date | None = None  # the earliest day counted so far
-    days = 0
-    moments = db.session.scalars(statement)
-    try:
-        for moment in moments:
-            day = moment.astimezone(zone).date()
-            if last is None:
-                last = day
-                if day < today - ONE_DAY:
-                    break
-                days, counted = 1, day
-            elif day == counted:
-                continue
-            elif day == counted - ONE_DAY:
-                days, counted = days + 1, day
-            else:
-                break
-    finally:
-        moments.close()
+
+    def latest_day_before(moment: datetime) -> date | None:
+        latest = db.session.scalar(
+            owned(Entry, user).with_only_columns(Entry.created_at)
+            .where(Entry.created_at < moment)
+            .order_by(Entry.created_at.desc()).limit(1))
+        return latest.astimezone(zone).date() if latest else None
+
+    last = latest_day_before(local_day_start(today + ONE_DAY, zone))
+    if last is None or last < today - ONE_DAY:
+        return Streak(days=0, includes_today=False, last_entry_date=last)
+    days, counted = 1, last
+    while latest_day_before(local_day_start(counted, zone)) == counted - ONE_DAY:
+        days, counted = days + 1, counted - ONE_DAY
     return Streak(days=days, includes_today=last == today, last_entry_date=last)
 
 

@@ -49,6 +49,10 @@ class Entry(OwnedMixin, db.Model):
     __table_args__ = (
         Index("ix_entries_owner_id_created_at_id", "owner_id", "created_at", "id"),
         Index("ix_entries_owner_id_prompt_id", "owner_id", "prompt_id"),
+        # The wins page and the reframe list page through one kind of entry, newest first.
+        Index("ix_entries_owner_id_is_win_created_at_id", "owner_id", "is_win",
+              "created_at", "id"),
+        Index("ix_entries_owner_id_kind_created_at_id", "owner_id", "kind", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
