@@ -38,7 +38,7 @@ def test_a_reframe_is_saved_with_its_fields_and_ratings(client, logged_in):
     for label in ("The engineer's lens", "The salesperson's lens",
                   "What a salesperson would see", "The next step for tomorrow"):
         assert label in page
-    assert "8 / 10" in page and "3 / 10" in page and "-5" in page
+    assert "8 / 10" in page and "3 / 10" in page and "−5" in page
     assert "The client still signed" in page
 
 
