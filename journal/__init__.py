@@ -44,13 +44,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from journal import account, auth, entries, main, prompts, tags, wins
+    from journal import account, auth, entries, main, prompts, search, tags, wins
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(entries.bp, url_prefix="/entries")
     app.register_blueprint(tags.bp, url_prefix="/tags")
     app.register_blueprint(prompts.bp, url_prefix="/prompts")
+    app.register_blueprint(search.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(wins.bp, url_prefix="/wins")
 

@@ -98,4 +98,18 @@ def sync_prompts_command() -> None:
     click.echo(f"Prompt library: {result}.")
 
 
-commands: list = [create_user_command, demo_data_command, sync_prompts_command]
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the full-text search index from the entries (safe while the site runs:
+    it happens in one transaction)."""
+    from journal.search.index import rebuild_index
+
+    started = time.perf_counter()
+    count = rebuild_index(db.session.connection())
+    db.session.commit()
+    click.echo(f"Indexed {count:,} entries in {time.perf_counter() - started:.1f} s.")
+
+
+commands: list = [create_user_command, demo_data_command, sync_prompts_command,
+                  reindex_command]

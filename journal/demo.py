@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from journal.extensions import db
 from journal.models import Entry, EntryTag, Tag, utcnow
+from journal.search.index import index_entries
 from journal.tags.names import canonical_tag
 
 BATCH_SIZE = 5_000
@@ -331,6 +332,7 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                  for shown in tag_names]
         if pairs:
             connection.execute(insert(links), pairs)
+        index_entries(connection, ids)
         result.entries += len(rows)
         result.links += len(pairs)
     result.tags = len(tag_ids)

@@ -13,7 +13,7 @@ from journal import create_app
 from journal.auth.services import create_user
 from journal.extensions import db
 
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.postgres_support"]
 
 PASSWORD = "correct horse battery staple"
 OTHER_PASSWORD = "a different long passphrase"
@@ -76,7 +76,24 @@ class RequestPerContextClient(FlaskClient):
 
 @pytest.fixture
 def app(database, config_overrides):
-    app = create_app(make_config(database, **config_overrides))
+    yield from _app(make_config(database, **config_overrides))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_backend_app(request, config_overrides):
+    """The app on SQLite, then on PostgreSQL, for features with a backend of each kind.
+    A test module opts in by defining ``app`` as a fixture that returns this one."""
+    if request.param == "sqlite":
+        config = make_config(request.getfixturevalue("database"), **config_overrides)
+    else:
+        url = request.getfixturevalue("postgres_database")
+        config = {**make_config(Path("unused"), **config_overrides),
+                  "SQLALCHEMY_DATABASE_URI": url}
+    yield from _app(config)
+
+
+def _app(config: dict):
+    app = create_app(config)
     app.test_client_class = RequestPerContextClient
     with app.app_context():
         yield app

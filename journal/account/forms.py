@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from journal.timezones import all_timezone_names
 
@@ -9,4 +10,5 @@ class SettingsForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(name, name.replace("_", " ")) for name in all_timezone_names()]
+        self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
+                                 for name in all_timezone_names()]

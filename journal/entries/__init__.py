@@ -1,7 +1,7 @@
-"""Entries: write, read, edit, star and delete one's own entries."""
+"""Entries: write, read, edit, star and delete one's own entries; browse them by date."""
 
 from flask import Blueprint
 
 bp = Blueprint("entries", __name__)
 
-from journal.entries import views  # noqa: E402, F401 - registers the routes
+from journal.entries import calendar, views  # noqa: E402, F401 - registers the routes

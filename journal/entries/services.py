@@ -7,6 +7,7 @@ from sqlalchemy import delete, exists, select
 from journal.extensions import db
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
 from journal.ownership import owned
+from journal.search.index import index_entries
 
 
 def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:
@@ -47,6 +48,7 @@ def create_entry(owner: User, *, title: str | None, body: str,
     entry.tags = _tags_for(owner.id, tags)
     db.session.add(entry)
     db.session.flush()
+    index_entries(db.session.connection(), [entry.id])
     return entry
 
 
@@ -66,6 +68,7 @@ def update_entry(entry: Entry, *, title: str | None, body: str,
     entry.updated_at = utcnow()
     db.session.flush()
     remove_unused_tags(entry.owner_id)
+    index_entries(db.session.connection(), [entry.id])
     return entry
 
 
@@ -83,6 +86,7 @@ def set_starred(entry: Entry, starred: bool) -> None:
 
 
 def delete_entry(entry: Entry) -> None:
+    """Remove the entry; its search document goes with it (trigger or foreign key)."""
     owner_id = entry.owner_id
     db.session.delete(entry)
     db.session.flush()

@@ -62,6 +62,15 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+SEARCH_TABLES = ("entries_fts", "search_documents")
+
+
+def include_name(name, type_, parent_names):
+    """The search index is built by hand (FTS5 on SQLite, tsvector on PostgreSQL) and
+    has no model: leave it out of autogenerate comparisons."""
+    return not (type_ == "table" and name and name.startswith(SEARCH_TABLES))
+
+
 def render_item(type_, obj, autogen_context):
     """Write the app's column types as plain SQLAlchemy types, so migrations never
     import application code."""
@@ -92,6 +101,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault('render_item', render_item)
+    conf_args.setdefault('include_name', include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

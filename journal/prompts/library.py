@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from wtforms.fields.choices import SelectChoice
+
 LIBRARY_FILE = Path(__file__).with_name("library.toml")
 
 
@@ -57,8 +59,8 @@ def load_library() -> Library:
     return parse_library(LIBRARY_FILE.read_text(encoding="utf-8"))
 
 
-def theme_choices() -> list[tuple[str, str]]:
-    return [(theme.key, theme.name) for theme in load_library().themes]
+def theme_choices() -> list[SelectChoice]:
+    return [SelectChoice(theme.key, theme.name) for theme in load_library().themes]
 
 
 def theme_name(key: str) -> str:

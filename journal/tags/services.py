@@ -6,6 +6,7 @@ from sqlalchemy import delete, insert, select, update
 from journal.extensions import db
 from journal.models import Entry, EntryTag, Tag, utcnow
 from journal.ownership import owned
+from journal.search.index import index_entries
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
 from journal.tags.queries import subtree_condition
 
@@ -82,6 +83,7 @@ def _rewrite_bodies(owner, entry_ids, rewrite) -> None:
         entry.version += 1
         entry.updated_at = utcnow()
     db.session.flush()
+    index_entries(db.session.connection(), entry_ids)
 
 
 __all__ = ["InvalidTag", "delete_tag", "rename_tag"]
