@@ -186,6 +186,16 @@ PLAN_ITEMS = [
     "answer the open review comments", "write down what went well", "close two old tickets",
 ]
 
+# Project code names made of three syllables: thousands of distinct words, each in a
+# handful of entries, like the names and tickets that make real journals searchable.
+SYLLABLES = ["ka", "lo", "mi", "ru", "te", "va", "zo", "ni", "pe", "sa", "do", "fi", "gu",
+             "ha", "jo", "ber", "tan", "quil", "mor", "dex"]
+CODENAME_SENTENCES = [
+    "The {codename} spike taught me more than I expected.",
+    "Finally closed the last {codename} ticket.",
+    "{person} asked me to review the {codename} design doc.",
+    "Wrote the migration plan for {codename}.",
+]
 EXTRA_TAGS = ["work", "team", "win", "health", "learning", "Thanks"]
 
 INLINE_TEMPLATES = ["Filing this under #{tag}.", "More #{tag} than I expected.",
@@ -215,6 +225,7 @@ def _fill(rng: random.Random) -> dict:
         "n": rng.randint(3, 60), "small": rng.randint(2, 9), "big": rng.randint(12, 40),
         "pct": rng.choice([5, 10, 25, 50]),
         "hour": f"{rng.choice([1, 2, 3, 4, 5, 23])}:{rng.randint(0, 59):02d}",
+        "codename": "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize(),
     }
 
 
@@ -236,6 +247,9 @@ def compose_entry(rng: random.Random) -> tuple[str | None, str, list[str], bool]
         first, dot, rest = paragraphs[0].partition(". ")
         mark = rng.choice(("*", "**"))
         paragraphs[0] = f"{mark}{first}{dot.strip()}{mark} {rest}".rstrip()
+
+    if rng.random() < 0.3:
+        paragraphs.append(_sentence(rng.choice(CODENAME_SENTENCES), values))
 
     roll = rng.random()
     if roll < 0.15:

@@ -168,10 +168,16 @@ def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, 
     assert "1 day in a row" in page.locator(".streak").inner_text()
 
     for address in ("/prompts/", "/prompts/today", "/prompts/new", "/wins/",
-                    "/entries/?kind=reframe"):
+                    "/entries/?kind=reframe", "/search?q=launch+OR+vendor",
+                    "/search?q=nothing-matches-this", "/entries/calendar/",
+                    "/entries/on-this-day/"):
         page.goto(base + address)
         audit(page, address)
-    screenshot(page, f"reframes-{viewport}")
+    page.goto(base + "/search?q=launch+OR+vendor")
+    assert page.locator("mark").count() >= 1
+    screenshot(page, f"search-{viewport}")
+    page.goto(base + "/entries/calendar/")
+    screenshot(page, f"calendar-{viewport}")
     page.goto(base + "/prompts/")
     screenshot(page, f"prompts-{viewport}")
     context.close()
