@@ -44,7 +44,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from journal import account, auth, entries, main, prompts, search, tags, wins
+    from journal import account, auth, entries, insights, main, prompts, search, tags, wins
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(wins.bp, url_prefix="/wins")
+    app.register_blueprint(insights.bp, url_prefix="/insights")
 
 
 def register_cli(app: Flask) -> None:

@@ -12,6 +12,7 @@ from functools import cache
 
 from sqlalchemy import insert, select
 
+from journal.entries.services import count_words
 from journal.extensions import db
 from journal.models import Entry, EntryTag, Tag, utcnow
 from journal.search.index import index_entries
@@ -325,7 +326,7 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                 updated = min(now, created + timedelta(minutes=rng.randint(5, 60 * 24 * 5)))
             rows.append({"owner_id": owner_id, "title": title, "body": body,
                          "created_at": created, "updated_at": updated, "starred": starred,
-                         "version": 1})
+                         "version": 1, "word_count": count_words(body)})
             entry_tags.append((tag_names, created))
             result.starred += starred
 

@@ -170,7 +170,7 @@ def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, 
     for address in ("/prompts/", "/prompts/today", "/prompts/new", "/wins/",
                     "/entries/?kind=reframe", "/search?q=launch+OR+vendor",
                     "/search?q=nothing-matches-this", "/entries/calendar/",
-                    "/entries/on-this-day/"):
+                    "/entries/on-this-day/", "/insights/", "/insights/?range=all"):
         page.goto(base + address)
         audit(page, address)
     page.goto(base + "/search?q=launch+OR+vendor")
@@ -178,6 +178,11 @@ def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, 
     screenshot(page, f"search-{viewport}")
     page.goto(base + "/entries/calendar/")
     screenshot(page, f"calendar-{viewport}")
+    page.goto(base + "/insights/")
+    assert page.locator("svg.chart").count() >= 3
+    page.locator("details.chart-data summary").first.click()
+    assert page.locator("table.data-table").first.is_visible()
+    screenshot(page, f"insights-{viewport}")
     page.goto(base + "/prompts/")
     screenshot(page, f"prompts-{viewport}")
     context.close()

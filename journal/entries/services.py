@@ -1,5 +1,6 @@
 """Writes for entries. Functions add and flush; the view commits."""
 
+import re
 from datetime import datetime
 
 from sqlalchemy import delete, exists, select
@@ -46,6 +47,7 @@ def create_entry(owner: User, *, title: str | None, body: str,
     if reframe is not None:
         entry.reframe = Reframe(**reframe)
     entry.tags = _tags_for(owner.id, tags)
+    _count_entry_words(entry)
     db.session.add(entry)
     db.session.flush()
     index_entries(db.session.connection(), [entry.id])
@@ -64,12 +66,27 @@ def update_entry(entry: Entry, *, title: str | None, body: str,
         for name, value in reframe.items():
             setattr(entry.reframe, name, value)
     entry.tags = _tags_for(entry.owner_id, tags)
+    _count_entry_words(entry)
     entry.version += 1
     entry.updated_at = utcnow()
     db.session.flush()
     remove_unused_tags(entry.owner_id)
     index_entries(db.session.connection(), [entry.id])
     return entry
+
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def count_words(*texts: str | None) -> int:
+    """Words across ``texts``: runs of letters and digits, "don't" counting as one."""
+    return sum(len(WORD.findall(text)) for text in texts if text)
+
+
+def _count_entry_words(entry: Entry) -> None:
+    reframe = entry.reframe
+    guided = [getattr(reframe, name) for name in Reframe.TEXT_FIELDS] if reframe else []
+    entry.word_count = count_words(entry.body, entry.win_part, *guided)
 
 
 def _set_win(entry: Entry, is_win: bool, win_part: str | None) -> None:

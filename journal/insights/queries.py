@@ -1,0 +1,165 @@
+"""Figures about one's own writing, from SQL aggregates scoped to the owner.
+
+Every query groups in the database by local date (see :mod:`.localtime`), so the
+work grows with the number of days and tags, not with the number of entries read
+into Python.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import case, func
+
+from journal.extensions import db
+from journal.insights.localtime import local_date, offset_segments
+from journal.models import Entry, EntryTag, Prompt, Reframe, Tag
+from journal.ownership import owned
+from journal.timezones import local_day_start, local_today, zone_for
+
+RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
+TOP_TAGS = 8
+
+
+@dataclass
+class DayFigures:
+    entries: int = 0
+    words: int = 0
+    wins: int = 0
+
+
+@dataclass
+class Insights:
+    start: date
+    end: date
+    days: dict[date, DayFigures] = field(default_factory=dict)
+    belief: dict[date, tuple[float | None, float | None, int]] = field(default_factory=dict)
+    tags_by_month: dict[str, Counter] = field(default_factory=dict)
+    tag_totals: Counter = field(default_factory=Counter)
+    themes: Counter = field(default_factory=Counter)
+
+    @property
+    def entry_count(self) -> int:
+        return sum(day.entries for day in self.days.values())
+
+    @property
+    def word_count(self) -> int:
+        return sum(day.words for day in self.days.values())
+
+    @property
+    def win_count(self) -> int:
+        return sum(day.wins for day in self.days.values())
+
+    def current_streak(self, today: date, *, whole_history: bool = False) -> int | None:
+        """Days in a row with entries ending today (or yesterday), from the days in the
+        range; ``None`` when the run reaches the start of the range and may go further
+        (never when the range is the whole history)."""
+        day = today if today in self.days else today - timedelta(days=1)
+        count = 0
+        while day in self.days:
+            count += 1
+            day -= timedelta(days=1)
+        return None if day < self.start and not whole_history else count
+
+    def longest_streak(self) -> tuple[int, date | None]:
+        """Longest run of consecutive days with entries in the range, and its last day."""
+        best, best_end, run, previous = 0, None, 0, None
+        for day in sorted(self.days):
+            run = run + 1 if previous and day - previous == timedelta(days=1) else 1
+            if run > best:
+                best, best_end = run, day
+            previous = day
+        return best, best_end
+
+
+def range_bounds(user, key: str) -> tuple[date, date]:
+    """First and last local date of the range ``key`` (30, 90, 365 days or all)."""
+    today = local_today(user)
+    days = RANGES.get(key, 90)
+    if days is not None:
+        return today - timedelta(days=days - 1), today
+    first = db.session.scalar(owned(Entry, user).with_only_columns(func.min(Entry.created_at)))
+    return (first.astimezone(zone_for(user)).date() if first else today), today
+
+
+def insights_for(user, start: date, end: date) -> Insights:
+    zone = zone_for(user)
+    result = Insights(start=start, end=end)
+    segments = offset_segments(zone, local_day_start(start, zone),
+                               local_day_start(end + timedelta(days=1), zone))
+    for seg_start, seg_end, offset in segments:
+        in_segment = (Entry.created_at >= seg_start, Entry.created_at < seg_end)
+        day = local_date(Entry.created_at, offset)
+        _per_day(user, result, day, in_segment)
+        _belief(user, result, day, in_segment)
+        _tags(user, result, day, in_segment)
+        _themes(user, result, in_segment)
+    return result
+
+
+def _per_day(user, result, day, in_segment):
+    rows = db.session.execute(
+        owned(Entry, user).with_only_columns(
+            day, func.count(), func.coalesce(func.sum(Entry.word_count), 0),
+            func.sum(case((Entry.is_win, 1), else_=0)))
+        .where(*in_segment).group_by(day))
+    for text, entries, words, wins in rows:
+        figures = result.days.setdefault(date.fromisoformat(text), DayFigures())
+        figures.entries += entries
+        figures.words += int(words)
+        figures.wins += int(wins or 0)
+
+
+def _belief(user, result, day, in_segment):
+    rows = db.session.execute(
+        owned(Entry, user).join(Reframe, Reframe.entry_id == Entry.id)
+        .with_only_columns(day, func.avg(Reframe.belief_before), func.avg(Reframe.belief_after),
+                           func.count())
+        .where(*in_segment).group_by(day))
+    for text, before, after, count in rows:
+        result.belief[date.fromisoformat(text)] = (
+            float(before) if before is not None else None,
+            float(after) if after is not None else None, count)
+
+
+def _tags(user, result, day, in_segment):
+    """Entries per tag and local month in one pass over the links; totals are the sums."""
+    month = func.substr(day, 1, 7)
+    rows = db.session.execute(
+        owned(Entry, user).join(EntryTag, EntryTag.entry_id == Entry.id)
+        .with_only_columns(month, EntryTag.tag_id, func.count())
+        .where(*in_segment).group_by(month, EntryTag.tag_id)).all()
+    if not rows:
+        return
+    names = dict(db.session.execute(
+        owned(Tag, user).with_only_columns(Tag.id, Tag.name)
+        .where(Tag.id.in_({tag_id for _, tag_id, _ in rows}))).all())
+    for month_text, tag_id, count in rows:
+        result.tags_by_month.setdefault(month_text, Counter())[names[tag_id]] += count
+        result.tag_totals[names[tag_id]] += count
+
+
+def _themes(user, result, in_segment):
+    rows = db.session.execute(
+        owned(Entry, user).join(Prompt, Prompt.id == Entry.prompt_id)
+        .with_only_columns(Prompt.theme, func.count())
+        .where(*in_segment).group_by(Prompt.theme))
+    for theme, count in rows:
+        result.themes[theme] += count
+
+
+def weekly(values: dict[date, tuple], start: date, end: date) -> list[tuple[date, list]]:
+    """Group per-day values into weeks starting on Monday: ``(monday, [values...])``."""
+    weeks: dict[date, list] = defaultdict(list)
+    for day, value in values.items():
+        if start <= day <= end:
+            weeks[day - timedelta(days=day.weekday())].append(value)
+    return sorted(weeks.items())
+
+
+def months_between(start: date, end: date) -> list[str]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(f"{current:%Y-%m}")
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
