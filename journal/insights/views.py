@@ -86,7 +86,8 @@ def _charts(figures, start, end) -> dict:
                                           for m in months], f"series-{i + 1}")
                       for i, name in enumerate(leaders)]
             charts["tag_trend"] = (line_chart(
-                [_month_label(m) for m in months], series, chart_id="chart-tag-trend", title="Top tags month by month",
+                [_month_label(m) for m in months], series, chart_id="chart-tag-trend",
+                title="Top tags month by month",
                 description="Entries per month carrying each of your three most used tags.",
                 x_label="Month", y_label="Entries"),
                 [(_month_label(month), *[s.values[i] for s in series])
