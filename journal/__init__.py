@@ -44,7 +44,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from journal import account, auth, entries, insights, main, prompts, search, tags, wins
+    from journal import (
+        account,
+        admin,
+        auth,
+        entries,
+        insights,
+        main,
+        prompts,
+        search,
+        tags,
+        wins,
+    )
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -55,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account.bp, url_prefix="/account")
     app.register_blueprint(wins.bp, url_prefix="/wins")
     app.register_blueprint(insights.bp, url_prefix="/insights")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
 
 
 def register_cli(app: Flask) -> None:
@@ -71,8 +83,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from journal.requestlog import init_app as init_request_log
     from journal.security import init_app
 
+    init_request_log(app)  # first, so its after_request hook runs last and sees the answer
     init_app(app)
 
 

@@ -7,10 +7,14 @@ from datetime import timedelta
 DATABASE_URL = None
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
-# ``open``: anyone may register; ``closed``: only the first account (the administrator).
-REGISTRATION = "open"
+# ``invite``: only with an invitation link from an administrator; ``open``: anyone who can
+# reach the site; ``closed``: nobody. The very first account may always be created.
+REGISTRATION = "invite"
+INVITE_DAYS = 7
+PASSWORD_RESET_HOURS = 24
 
-# Sessions and cookies.
+# Sessions and cookies. ``SECURE_COOKIES`` is for a site served over HTTPS: cookies are
+# only sent over HTTPS, and every answer carries Strict-Transport-Security.
 SECURE_COOKIES = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -24,6 +28,13 @@ SESSION_IDLE_TIMEOUT = timedelta(days=30)
 # A CSRF token lives as long as the login it belongs to: a long writing session must still save.
 WTF_CSRF_TIME_LIMIT = None
 WTF_CSRF_SSL_STRICT = False
+
+# Reverse proxies in front of the journal whose X-Forwarded-* headers are trusted
+# (``JOURNAL_PROXY_FIX=1`` behind one nginx); 0 trusts none.
+PROXY_FIX = 0
+
+# How long a browser that has seen the site over HTTPS refuses plain HTTP for it (a year).
+HSTS_MAX_AGE = 365 * 24 * 60 * 60
 
 # Request bodies over this size get the 413 page.
 MAX_CONTENT_LENGTH = 1024 * 1024

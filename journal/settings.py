@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 MIN_SECRET_KEY_LENGTH = 32
@@ -33,6 +34,7 @@ def load_settings(app: Flask, root: Path, test_config: dict | None) -> None:
     _configure_cookies(app)
     _configure_secret_key(app)
     _check_registration(app)
+    _configure_proxy(app)
 
 
 def _configure_database(app: Flask) -> None:
@@ -89,8 +91,38 @@ def _read_or_create_secret(path: Path) -> str:
 
 def _check_registration(app: Flask) -> None:
     mode = str(app.config.get("REGISTRATION", "open")).strip().lower()
-    if mode not in {"open", "closed"}:
+    if mode not in {"open", "invite", "closed"}:
         raise ConfigurationError(
-            f"JOURNAL_REGISTRATION must be 'open' or 'closed', not {mode!r}."
+            f"JOURNAL_REGISTRATION must be 'open', 'invite' or 'closed', not {mode!r}."
         )
     app.config["REGISTRATION"] = mode
+
+
+def _configure_proxy(app: Flask) -> None:
+    """``JOURNAL_PROXY_FIX=N`` trusts the ``X-Forwarded-For``, ``-Proto``, ``-Host`` and
+    ``-Prefix`` headers set by N reverse proxies in front of the journal, so that it sees
+    the visitor's address (sign-in throttling counts per address) and the https scheme.
+    Off by default: without a proxy, anyone could claim any address in those headers."""
+    hops = _proxy_hops(app.config.get("PROXY_FIX"))
+    app.config["PROXY_FIX"] = hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_prefix=hops)
+
+
+def _proxy_hops(value) -> int:
+    if value is None or value is False:
+        return 0
+    if value is True:
+        return 1
+    text = str(value).strip().lower()
+    if text in {"", "0", "false", "off", "no"}:
+        return 0
+    if text in {"true", "on", "yes"}:
+        return 1
+    if isinstance(value, int | str) and text.isascii() and text.isdigit():
+        return int(text)
+    raise ConfigurationError(
+        "JOURNAL_PROXY_FIX must be the number of reverse proxies in front of the journal "
+        f"(1 for one nginx; true means 1), or false to trust none, not {value!r}."
+    )

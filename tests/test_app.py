@@ -205,7 +205,7 @@ def test_an_unknown_registration_mode_is_refused_with_a_clear_message(
         create_app(config)
 
     assert str(caught.value) == (
-        f"JOURNAL_REGISTRATION must be 'open' or 'closed', not {mode!r}.")
+        f"JOURNAL_REGISTRATION must be 'open', 'invite' or 'closed', not {mode!r}.")
 
 
 def test_the_database_url_is_read_from_the_environment(tmp_path, clean_environment):

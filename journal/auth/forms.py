@@ -3,10 +3,16 @@ from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from journal.auth.passwords import password_problem
-from journal.auth.services import find_user, username_problem
+from journal.auth.services import canonical_username, find_user, username_problem
 
 
 class RegisterForm(FlaskForm):
+    """With an invitation for a given username, only that username is accepted."""
+
+    def __init__(self, *args, invite=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invite = invite
+
     username = StringField("Username", validators=[DataRequired()],
                            render_kw={"autocomplete": "username", "autocapitalize": "none",
                                       "spellcheck": "false"})
@@ -23,6 +29,9 @@ class RegisterForm(FlaskForm):
             raise ValidationError(problem)
         if find_user(field.data):
             raise ValidationError("That username is taken. Choose another.")
+        wanted = getattr(self.invite, "username", None)
+        if wanted and canonical_username(field.data) != wanted:
+            raise ValidationError(f"This invitation is for the username “{wanted}”.")
 
     def validate_password(self, field):
         problem = password_problem(field.data or "", [self.username.data or ""])
@@ -38,6 +47,24 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Keep me signed in on this device (30 days)")
     next = HiddenField()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("password",
+                                                                "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args, username: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_name = username
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", [self.account_name])
+        if problem:
+            raise ValidationError(problem)
 
 
 class ChangePasswordForm(FlaskForm):

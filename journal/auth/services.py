@@ -32,7 +32,8 @@ def has_any_user() -> bool:
 
 def registration_open() -> bool:
     """Anyone may register when registration is open, and the very first visitor may
-    always create the administrator account."""
+    always create the administrator account. (With ``invite``, an invitation link opens
+    the form too; see the register view.)"""
     return current_app.config["REGISTRATION"] == "open" or not has_any_user()
 
 

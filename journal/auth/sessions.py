@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from flask import Flask, current_app, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from journal.extensions import db, login_manager
 from journal.models import User, UserSession, utcnow
@@ -22,6 +23,7 @@ def init_login_manager(app: Flask) -> None:
     # Our sessions are server-side; Flask-Login's own fingerprinting would only add
     # surprise sign-outs when a phone changes networks.
     login_manager.session_protection = None
+    app.after_request(record_activity)
 
 
 def _hash_token(token: str) -> str:
@@ -43,6 +45,28 @@ def load_user(token: str) -> User | None:
     return user
 
 
+ACTIVITY_RESOLUTION = timedelta(minutes=5)
+
+
+def record_activity(response):
+    """After a request that may have written (not GET/HEAD/OPTIONS), note when the
+    signed-in account was last active, at most once per few minutes. Reads write
+    nothing, so browsing never contends for the database's write lock."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or not current_user.is_authenticated:
+        return response
+    now = utcnow()
+    seen = current_user.last_seen_at
+    if seen is None or now - seen > ACTIVITY_RESOLUTION:
+        try:
+            db.session.execute(update(User).where(User.id == current_user.id)
+                               .values(last_seen_at=now))
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("Could not record account activity")
+    return response
+
+
 def start_session(user: User, remember: bool) -> None:
     """Sign ``user`` in with a fresh session: the old cookie's contents are dropped and
     a new server-side session row is added (the caller commits)."""
@@ -60,6 +84,7 @@ def start_session(user: User, remember: bool) -> None:
         )
     )
     user.session_token = token
+    user.last_seen_at = utcnow()
     login_user(user, remember=remember, duration=min(lifetime, timedelta(days=30)))
 
 
@@ -70,6 +95,13 @@ def end_current_session() -> None:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
     logout_user()
     session.clear()
+
+
+def end_all_sessions(user: User) -> int:
+    """Delete every session of ``user`` (caller commits): all their browsers are signed
+    out on their next request."""
+    ended = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return ended.rowcount or 0
 
 
 def end_other_sessions(user: User) -> int:

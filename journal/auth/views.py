@@ -1,8 +1,9 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from journal.admin.tokens import usable_invite, usable_reset
 from journal.auth import bp
-from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from journal.auth.services import (
     authenticate,
     canonical_username,
@@ -11,7 +12,12 @@ from journal.auth.services import (
     registration_open,
     set_password,
 )
-from journal.auth.sessions import end_current_session, end_other_sessions, start_session
+from journal.auth.sessions import (
+    end_all_sessions,
+    end_current_session,
+    end_other_sessions,
+    start_session,
+)
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.carry import carried_draft, render_carried_draft
 from journal.extensions import db, login_manager
@@ -24,13 +30,24 @@ LOGIN_FAILED = "That username and password do not match an account."
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Create an account: open to anyone in ``open`` mode, with an invitation link
+    (``?invite=TOKEN``) in ``invite`` mode, and always for the very first account."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    if not registration_open():
-        return render_template("auth/closed.html"), 403
-    form = RegisterForm()
+    token = request.values.get("invite")
+    invite = usable_invite(token) if token else None
+    if token and invite is None:
+        return render_template("auth/closed.html", invalid_invite=True), 400
+    if invite is None and not registration_open():
+        return render_template("auth/closed.html",
+                               mode=current_app.config["REGISTRATION"]), 403
+    form = RegisterForm(invite=invite)
+    if request.method == "GET" and invite is not None and invite.username:
+        form.username.data = invite.username
     if form.validate_on_submit():
         user = create_user(form.username.data, form.password.data)
+        if invite is not None:
+            invite.used_at, invite.used_by_id = utcnow(), user.id
         start_session(user, remember=False)
         db.session.commit()
         if user.is_admin:
@@ -39,7 +56,8 @@ def register():
             flash("Welcome. Your account is ready; everything you write is private to you.",
                   "success")
         return redirect(url_for("main.index"))
-    return render_template("auth/register.html", form=form, first_account=not has_any_user())
+    return render_template("auth/register.html", form=form, first_account=not has_any_user(),
+                           invite=invite, token=token if invite else None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -118,6 +136,29 @@ def password():
             flash(message, "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password with a single-use link from an administrator; every session
+    of the account ends. An unknown, used or expired link answers 404."""
+    reset = usable_reset(token)
+    if reset is None:
+        return render_template("errors/error.html", status=404, title="This link does not work",
+                               message="The password link has expired, was already used, or "
+                                       "was replaced by a newer one. Ask your administrator "
+                                       "for a new link."), 404
+    form = ResetPasswordForm(username=reset.user.username)
+    if form.validate_on_submit():
+        set_password(reset.user, form.password.data)
+        reset.used_at = utcnow()
+        end_all_sessions(reset.user)
+        if current_user.is_authenticated:
+            end_current_session()
+        db.session.commit()
+        flash("Your password is set. Sign in with it.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, account=reset.user, token=token)
 
 
 @login_manager.unauthorized_handler

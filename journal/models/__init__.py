@@ -1,6 +1,7 @@
 """The data model. Everything a user writes carries an ``owner_id`` (see
 :class:`OwnedMixin`) and is read through :mod:`journal.ownership`."""
 
+from journal.models.admin import Invite, PasswordReset
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, Reframe, Tag
 from journal.models.prompts import Prompt, PromptHide
@@ -11,6 +12,8 @@ __all__ = [
     "NOTE",
     "REFRAME",
     "Entry",
+    "Invite",
+    "PasswordReset",
     "EntryTag",
     "LoginFailure",
     "OwnedMixin",

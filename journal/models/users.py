@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     # IANA name such as "Europe/Berlin"; None means the server's zone.
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the account last signed in or saved something (reads are not recorded).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
