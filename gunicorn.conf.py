@@ -26,7 +26,11 @@ timeout = 60
 graceful_timeout = 30
 keepalive = 5
 
-accesslog = "-"
+# The journal logs one line per request itself (journal/requestlog.py: with a request id
+# and the user's id, and the path without its query string, which can hold the words
+# someone searched for). Gunicorn's access log would repeat each request with the query
+# string and the referring address, so it stays off. Errors go to standard error.
+accesslog = None
 errorlog = "-"
 
 # Newer gunicorn versions open a control socket in the home folder; the journal does not

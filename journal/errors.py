@@ -60,7 +60,9 @@ def handle_csrf_error(error: CSRFError):
     """A form without a valid token changes nothing. Entry forms come back with the
     typed text and a fresh token so the user can save again."""
     from journal.entries.views import rerender_after_csrf_failure
+    from journal.requestlog import security_event
 
+    security_event("csrf_failure", endpoint=request.endpoint or "-", reason=error.description)
     page = rerender_after_csrf_failure()
     if page is not None:
         return page

@@ -1,10 +1,11 @@
-"""Per-request protections: security headers on every response, and refusal of
-form bodies that are not valid UTF-8 (they would otherwise be decoded with
-replacement characters and could be saved as mangled or empty text)."""
+"""Per-request protections: security headers on every response (HSTS too when the site
+is served over HTTPS), and refusal of form bodies that are not valid UTF-8 (they would
+otherwise be decoded with replacement characters and could be saved as mangled or empty
+text)."""
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
@@ -87,6 +88,9 @@ def set_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["SESSION_COOKIE_SECURE"]:  # JOURNAL_SECURE_COOKIES: served over HTTPS
+        max_age = int(current_app.config["HSTS_MAX_AGE"])
+        headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
     if _is_logged_in():
         headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
