@@ -22,6 +22,7 @@ from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.carry import carried_draft, render_carried_draft
 from journal.extensions import db, login_manager
 from journal.models import utcnow
+from journal.requestlog import security_event
 from journal.timezones import to_local
 from journal.urls import safe_next
 
@@ -78,7 +79,7 @@ def login():
         if user is None:
             record_failure(username, address)
             db.session.commit()
-            current_app.logger.warning("Failed sign-in for %r from %s", username, address)
+            security_event("failed_login", username=username)
             form.password.errors.append(LOGIN_FAILED)
             return render_template("auth/login.html", form=form, draft=draft), 200
         clear_failures(username)
@@ -125,6 +126,7 @@ def password():
         if authenticate(current_user.username, form.current_password.data) is None:
             record_failure(current_user.username, address)
             db.session.commit()
+            security_event("failed_password_check")
             form.current_password.errors.append("That is not your current password.")
         else:
             set_password(current_user, form.password.data)
