@@ -6,8 +6,10 @@ realistic entries for trying the app out and for measuring it.
 
 import sys
 import time
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
@@ -111,5 +113,127 @@ def reindex_command() -> None:
     click.echo(f"Indexed {count:,} entries in {time.perf_counter() - started:.1f} s.")
 
 
+@click.command("reset-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
+@with_appcontext
+def reset_password_command(name: str, password_stdin: bool) -> None:
+    """Set a new password for the account NAME, asked for twice without echo, and sign
+    that account out everywhere."""
+    from journal.operations import reset_password
+
+    user = find_user(name)
+    names = [user.username, user.display_name] if user else []
+    db.session.rollback()  # hold no lock while someone types (see create-user)
+    if user is None:
+        raise click.ClickException(f"There is no account named {name!r}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, names)
+    if problem:
+        raise click.ClickException(problem)
+
+    user = find_user(name)
+    if user is None:  # deleted while the password was typed
+        db.session.rollback()
+        raise click.ClickException(f"There is no account named {name!r}.")
+    shown, active = user.display_name, user.active
+    ended = reset_password(user, password)
+    db.session.commit()
+    sessions = "session" if ended == 1 else "sessions"
+    click.echo(f"Set a new password for {shown!r} and ended {ended} {sessions}.")
+    if not active:
+        click.echo("The account is disabled: enable it before they can sign in.")
+
+
+@click.command("backup")
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for the backups. Default: instance/backups.")
+@click.option("--keep", type=click.IntRange(min=1), default=7, show_default=True,
+              help="How many backups to keep in the folder; older ones are deleted.")
+@with_appcontext
+def backup_command(folder: Path | None, keep: int) -> None:
+    """Copy the SQLite database to FOLDER/journal-YYYYMMDD-HHMMSS.sqlite3 (UTC), safely
+    while the site runs, check the copy, and keep the newest KEEP backups."""
+    from journal.operations import OperationError, backup_sqlite, sqlite_file
+
+    try:
+        database = sqlite_file(db.engine, purpose="backup")
+        db.session.rollback()
+        result = backup_sqlite(database, folder or Path(current_app.instance_path) / "backups",
+                               keep=keep)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"Could not write the backup: {error}") from None
+    click.echo(f"Backed up to {result.path} ({_size(result.size)}, integrity ok, "
+               f"{result.seconds:.2f} s).")
+    for path in result.removed:
+        click.echo(f"Removed the older backup {path.name}.")
+
+
+def _size(count: int) -> str:
+    if count < 1000:
+        return f"{count} bytes"
+    amount = float(count)
+    for unit in ("KB", "MB", "GB"):
+        amount /= 1000
+        if amount < 1000 or unit == "GB":
+            break
+    return f"{amount:.1f} {unit}"
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check the database: integrity, foreign keys, migration state and the search index.
+    Exits with 1 and a list of problems when something is wrong. Reads only."""
+    from journal.operations import OperationError, check_database
+
+    db.session.rollback()
+    try:
+        report = check_database(current_app)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    for line in report.lines:
+        click.echo(line)
+    if report.problems:
+        problems = "\n".join(f"- {problem}" for problem in report.problems)
+        count = len(report.problems)
+        raise click.ClickException(f"{count} problem{'s' if count > 1 else ''}:\n{problems}")
+    click.echo("All checks passed.")
+
+
+@click.command("copy-db")
+@click.option("--to", "url", required=True, metavar="URL",
+              help="The empty PostgreSQL database: postgresql://USER:PASSWORD@HOST/NAME")
+@with_appcontext
+def copy_db_command(url: str) -> None:
+    """Copy this SQLite journal into an empty PostgreSQL database: schema, every account
+    and entry with their ids, and a fresh search index, all or nothing. Stop the site
+    first; afterwards point JOURNAL_DATABASE_URL at the new database."""
+    from journal.operations import OperationError, copy_to_postgres, postgres_url
+
+    try:
+        postgres_url(url)
+    except OperationError as error:
+        raise click.BadParameter(str(error), param_hint="--to") from None
+    db.session.rollback()
+    try:
+        result = copy_to_postgres(current_app, url, progress=click.echo)
+    except OperationError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Copied into {result.target} in {result.seconds:.1f} s, "
+               f"{result.indexed:,} entries indexed for search:")
+    for table, count in result.counts.items():
+        click.echo(f"  {table}: {count:,}")
+    click.echo("Next: set JOURNAL_DATABASE_URL to that URL, run flask --app journal check, "
+               "and start the journal.")
+
+
 commands: list = [create_user_command, demo_data_command, sync_prompts_command,
-                  reindex_command]
+                  reindex_command, reset_password_command, backup_command, check_command,
+                  copy_db_command]
