@@ -12,12 +12,13 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app journal
 
 .DEFAULT_GOAL := help
-.PHONY: help venv migrate run dev test lint clean
+.PHONY: help venv migrate run dev test test-postgres lint clean
 
 help:
 	@echo "make run      set up, migrate and serve on http://$(HOST):$(PORT) (gunicorn)"
 	@echo "make dev      the same with Flask's debug server, reloading on changes"
 	@echo "make test     set up and run the whole test suite"
+	@echo "make test-postgres  the suite again on a throwaway PostgreSQL server"
 	@echo "make migrate  bring the database schema up to date"
 	@echo "make lint     check the code with ruff"
 	@echo "make clean    remove caches and build files (never the data in instance/)"
@@ -47,8 +48,14 @@ dev: venv migrate
 
 # The tests build their own databases, so no migrate here. Extra pytest options:
 # make test ARGS='-k cli -x'
+# The whole suite on SQLite, then again on a throwaway PostgreSQL server that the tests
+# start on 127.0.0.1 (the browser and load tests run once: they exercise the pages).
 test: venv
 	$(BIN)/python -m pytest $(ARGS)
+	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
+
+test-postgres: venv
+	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -23,6 +23,10 @@ from tests.conftest import make_config
 
 MODEL_TABLES = set(db.metadata.tables)
 
+# These build their own SQLite apps and files; PostgreSQL has its own checks.
+pytestmark = pytest.mark.sqlite_only
+
+
 
 @pytest.fixture
 def clean_environment(monkeypatch):

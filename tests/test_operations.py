@@ -37,6 +37,10 @@ from tests.conftest import PASSWORD, _app, make_config
 
 NEW_PASSWORD = "another fine long passphrase"
 
+# These build their own SQLite apps and files; PostgreSQL has its own checks.
+pytestmark = pytest.mark.sqlite_only
+
+
 
 def invoke(runner, *args, input=None):
     result = runner.invoke(args=list(args), input=input)

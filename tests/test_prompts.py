@@ -121,6 +121,7 @@ def test_the_sync_command(runner):
 
 # --- today's prompt ---------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_todays_prompt_is_the_same_from_two_app_instances(database, user):
     user_id = user.id
     db.session.commit()  # release the fixture's connection before other apps use the file
