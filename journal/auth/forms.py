@@ -50,6 +50,8 @@ class LoginForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    """A new password, typed twice; refused when common or like the username."""
+
     password = PasswordField("New password", validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("Repeat the new password",
@@ -67,17 +69,8 @@ class ResetPasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password, then a new one."""
+
     current_password = PasswordField("Current password", validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    password = PasswordField("New password", validators=[DataRequired()],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Repeat the new password",
-                            validators=[DataRequired(), EqualTo("password",
-                                                                "The two passwords differ.")],
-                            render_kw={"autocomplete": "new-password"})
-
-    def validate_password(self, field):
-        problem = password_problem(field.data or "")
-        if problem:
-            raise ValidationError(problem)

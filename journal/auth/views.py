@@ -117,7 +117,7 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
         wait_until = retry_after(current_user.username, address)
