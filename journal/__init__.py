@@ -49,6 +49,8 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         entries,
+        exports,
+        imports,
         insights,
         main,
         prompts,
@@ -64,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(prompts.bp, url_prefix="/prompts")
     app.register_blueprint(search.bp)
     app.register_blueprint(account.bp, url_prefix="/account")
+    app.register_blueprint(exports.bp, url_prefix="/account/export")
+    app.register_blueprint(imports.bp, url_prefix="/account/import")
     app.register_blueprint(wins.bp, url_prefix="/wins")
     app.register_blueprint(insights.bp, url_prefix="/insights")
     app.register_blueprint(admin.bp, url_prefix="/admin")

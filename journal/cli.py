@@ -234,6 +234,13 @@ def copy_db_command(url: str) -> None:
                "and start the journal.")
 
 
+def _feature_commands() -> list:
+    from journal.exports.cli import export_command
+    from journal.imports.cli import import_command
+
+    return [export_command, import_command]
+
+
 commands: list = [create_user_command, demo_data_command, sync_prompts_command,
                   reindex_command, reset_password_command, backup_command, check_command,
-                  copy_db_command]
+                  copy_db_command, *_feature_commands()]

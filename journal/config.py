@@ -38,6 +38,9 @@ HSTS_MAX_AGE = 365 * 24 * 60 * 60
 
 # Request bodies over this size get the 413 page.
 MAX_CONTENT_LENGTH = 1024 * 1024
+# Files uploaded on the import page (JOURNAL_IMPORT_MAX_BYTES); the command line has no
+# limit of its own. A Day One zip with photos can be larger: upload the .json inside it.
+IMPORT_MAX_BYTES = 64 * 1024 * 1024
 
 # Password hashing (argon2id). These meet OWASP's recommendation (m >= 19 MiB, t >= 2).
 PASSWORD_HASH_TIME_COST = 3

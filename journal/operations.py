@@ -45,8 +45,9 @@ from journal.search.index import rebuild_index
 BUSY_TIMEOUT_SECONDS = 10
 BACKUP_NAME = re.compile(r"journal-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite3")
 SEARCH_TABLES = ("entries_fts", "search_documents")
-# Throttling records that only matter for a quarter of an hour: not worth moving.
-TRANSIENT_TABLES = frozenset({"login_failures"})
+# Throttling records that only matter for a quarter of an hour, and uploads waiting a
+# day at most for their import to be confirmed: not worth moving.
+TRANSIENT_TABLES = frozenset({"login_failures", "pending_imports"})
 COPY_BATCH = 2_000
 UPGRADE_HINT = "flask --app journal db upgrade"
 REINDEX_HINT = "flask --app journal reindex"

@@ -55,11 +55,16 @@ def visible_prompts(owner: User | int) -> Select[tuple[Prompt]]:
     )
 
 
+def own_prompts(owner: User | int) -> Select[tuple[Prompt]]:
+    """The owner's own prompts, archived ones included; never a built-in or anyone
+    else's."""
+    return select(Prompt).where(Prompt.owner_id == _owner_id(owner))
+
+
 def own_prompt_or_404(ident: int, owner: User | int) -> Prompt:
     """The owner's own prompt (archived ones included); 404 for built-ins and for
     anyone else's."""
-    prompt = db.session.scalar(
-        select(Prompt).where(Prompt.id == ident, Prompt.owner_id == _owner_id(owner)))
+    prompt = db.session.scalar(own_prompts(owner).where(Prompt.id == ident))
     if prompt is None:
         abort(404)
     return prompt

@@ -37,6 +37,9 @@ DECISIONS = {
     "auth.login": PUBLIC, "auth.register": PUBLIC, "auth.logout": PUBLIC,
     "auth.reset_password": NOBODY, "auth.password": SIGNED_IN,
     "account.settings": SIGNED_IN,
+    "exports.index": SIGNED_IN, "exports.download": SIGNED_IN,
+    "imports.index": SIGNED_IN, "imports.preview": SIGNED_IN, "imports.confirm": SIGNED_IN,
+    "imports.cancel": SIGNED_IN,
     "entries.index": SIGNED_IN, "entries.new": SIGNED_IN,
     "entries.detail": OWNED, "entries.edit": OWNED, "entries.star": OWNED,
     "entries.delete": OWNED,
@@ -99,7 +102,7 @@ def world(app, make_user, make_entry):
     values = {"entry_id": entry.id, "name": "work", "prompt_id": own_prompt.id,
               "user_id": people["other"].id, "invite_id": invitation.id,
               "token": "no-such-token", "year": today.year, "month": today.month,
-              "day": today.day, "filename": "css/app.css"}
+              "day": today.day, "filename": "css/app.css", "fmt": "json"}
     return clients, values, builtin
 
 

@@ -4,6 +4,7 @@
 from journal.models.admin import Invite, PasswordReset
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, Reframe, Tag
+from journal.models.imports import PendingImport
 from journal.models.prompts import Prompt, PromptHide
 from journal.models.users import LoginFailure, User, UserSession
 
@@ -14,6 +15,7 @@ __all__ = [
     "Entry",
     "Invite",
     "PasswordReset",
+    "PendingImport",
     "EntryTag",
     "LoginFailure",
     "OwnedMixin",

@@ -1,0 +1,7 @@
+"""Bringing entries in from a file: our JSON, jrnl, Day One, a Markdown zip."""
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)
+
+from journal.imports import views  # noqa: E402, F401 - registers the routes

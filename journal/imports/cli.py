@@ -1,0 +1,96 @@
+"""``flask --app journal import FILE --user NAME``: the import page's work from a terminal,
+for files too large to upload, with a progress bar."""
+
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import with_appcontext
+
+from journal.auth.services import find_user
+from journal.extensions import db
+from journal.imports import readers
+from journal.imports.forms import DETECT
+from journal.imports.preview import describe
+from journal.imports.services import apply_import, plan_import
+from journal.timezones import default_timezone_name, is_valid_timezone, to_local
+from journal.transfer.document import FORMATS, ImportProblem
+
+
+def _day(moment, user) -> str:
+    return to_local(moment, user).date().isoformat()
+
+
+def _echo_preview(preview, user) -> None:
+    click.echo(f"Read {preview.filename} as {preview.format_label}: "
+               f"{preview.in_file:,} entries in the file.")
+    click.echo(f"  to add: {preview.new:,}   already in the journal: {preview.duplicates:,}   "
+               f"reframes: {preview.reframes:,}   wins: {preview.wins:,}   "
+               f"starred: {preview.starred:,}")
+    if preview.new:
+        click.echo(f"  written from {_day(preview.first, user)} to {_day(preview.last, user)}")
+        shown = ", ".join(f"{name} ({count:,}{', new' if new else ''})"
+                          for name, count, new in preview.tags[:10])
+        if shown:
+            more = len(preview.tags) - 10 + preview.more_tags
+            click.echo(f"  tags: {shown}" + (f" and {more} more" if more > 0 else ""))
+        for moment, title in preview.titles[:5]:
+            click.echo(f"  {_day(moment, user)}  {title}")
+    if preview.new_prompts:
+        click.echo(f"  own prompts to add: {preview.new_prompts}")
+    if preview.timezone_change:
+        click.echo(f"  the account's time zone becomes {preview.timezone_change}")
+    for note in preview.notes:
+        click.echo(f"  note: {note}")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="The existing account to import into.")
+@click.option("--format", "fmt", type=click.Choice([DETECT, *FORMATS]), default=DETECT,
+              show_default=True, help="The file's format; detect recognises it.")
+@click.option("--timezone", "zone_name", default=None,
+              help="Zone for times written without one (jrnl, some Markdown). "
+                   "Default: the account's zone.")
+@click.option("--yes", is_flag=True, help="Import without asking after the preview.")
+@click.option("--dry-run", is_flag=True, help="Show the preview and stop.")
+@with_appcontext
+def import_command(path: Path, username: str, fmt: str, zone_name: str | None, yes: bool,
+                   dry_run: bool) -> None:
+    """Import the entries in PATH into an account: the preview first, then everything in
+    one transaction. Entries already in the journal are left out."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"There is no account named {username!r}.")
+    zone_name = zone_name or user.timezone or default_timezone_name()
+    if not is_valid_timezone(zone_name):
+        raise click.BadParameter(f"{zone_name!r} is not a time zone name such as "
+                                 "Europe/Berlin.", param_hint="--timezone")
+    try:
+        journal = readers.read_journal(path.read_bytes(), filename=path.name,
+                               format=None if fmt == DETECT else fmt, zone=ZoneInfo(zone_name))
+        plan = plan_import(user, journal)
+    except ImportProblem as problem:
+        raise click.ClickException(f"Nothing was imported. {problem}") from None
+    _echo_preview(describe(plan, path.name), user)
+    # End the read before waiting at a prompt: on SQLite the command's transaction holds
+    # the write lock, and the running site must not queue behind someone reading.
+    db.session.rollback()
+    if dry_run:
+        click.echo("Dry run: nothing was imported.")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("Add --yes to import without a terminal to confirm in.")
+        click.confirm("Import these entries?", abort=True)
+
+    started = time.perf_counter()
+    plan = plan_import(user, journal)
+    with click.progressbar(length=len(plan.new_entries), label="Importing",
+                           file=sys.stderr) as bar:
+        result = apply_import(user, plan, progress=bar.update)
+    db.session.commit()
+    click.echo(f"Imported {result.entries:,} entries in {time.perf_counter() - started:.1f} s; "
+               f"{result.duplicates:,} already in the journal were left out.")

@@ -1,0 +1,64 @@
+"""What the preview page says about an import before anything is stored."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from journal.imports.services import ImportPlan
+from journal.models import Entry, Reframe
+from journal.transfer.document import FORMATS
+
+FIRST_TITLES = 8
+TOP_TAGS = 20
+
+
+@dataclass
+class ImportPreview:
+    filename: str
+    format_label: str
+    in_file: int
+    new: int
+    duplicates: int
+    reframes: int = 0
+    wins: int = 0
+    starred: int = 0
+    first: datetime | None = None  # the oldest and newest new entries (UTC)
+    last: datetime | None = None
+    # (shown as, entries among the new ones, whether the tag is new to the account)
+    tags: list[tuple[str, int, bool]] = field(default_factory=list)
+    more_tags: int = 0
+    titles: list[tuple[datetime, str]] = field(default_factory=list)
+    new_prompts: int = 0
+    hidden_prompts: int = 0
+    timezone_change: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def describe(plan: ImportPlan, filename: str) -> ImportPreview:
+    journal, new = plan.journal, plan.new_entries
+    preview = ImportPreview(
+        filename=filename, format_label=FORMATS.get(journal.format, journal.format),
+        in_file=len(journal.entries), new=len(new), duplicates=plan.duplicates,
+        reframes=sum(entry.reframe is not None for entry in new),
+        wins=sum(entry.is_win for entry in new), starred=sum(entry.starred for entry in new),
+        new_prompts=plan.new_prompts, hidden_prompts=len(journal.hidden_prompts),
+        timezone_change=plan.timezone_change, notes=list(journal.notes))
+    if new:
+        preview.first = min(entry.created_at for entry in new)
+        preview.last = max(entry.created_at for entry in new)
+    counts = Counter(name for entry in new for name in plan.entry_tags(entry))
+    ranked = counts.most_common()
+    preview.tags = [(plan.tags[name][0], count, name not in plan.existing_tags)
+                    for name, count in ranked[:TOP_TAGS]]
+    preview.more_tags = max(0, len(ranked) - TOP_TAGS)
+    for entry in sorted(new, key=lambda entry: entry.created_at)[:FIRST_TITLES]:
+        preview.titles.append((entry.created_at, _title(entry)))
+    return preview
+
+
+def _title(entry) -> str:
+    """The title the entry will show in lists once imported."""
+    happened = entry.reframe.happened if entry.reframe is not None else None
+    stand_in = Entry(title=entry.title, body=entry.body,
+                     reframe=Reframe(happened=happened) if happened else None)
+    return stand_in.display_title

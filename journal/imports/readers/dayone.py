@@ -1,0 +1,120 @@
+"""Day One's JSON export: the exported ``.zip`` or the journal ``.json`` inside it.
+
+A journal file is ``{"metadata": {"version": "1.0"}, "entries": [...]}``; each entry
+has ``creationDate`` (UTC, ``2023-01-05T14:30:00Z``) and may have ``modifiedDate``,
+``timeZone`` (where it was written), ``text`` (Markdown), ``tags``, ``starred`` and
+much more (``uuid``, ``photos``, ``location``, ``weather``...), which is ignored. The
+zip holds one journal file per journal at its root, next to ``photos/`` and other
+media folders, which are not read. Media references in the text
+(``![](dayone-moment://...)``) stay in the text as they are. Day One entries have no
+separate title: the text is the body, whole.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from journal.imports.readers.archive import DEFAULT_LIMITS, ZipLimits, is_hidden, read_members
+from journal.imports.readers.common import (
+    Fitter,
+    Record,
+    decode_text,
+    kind_of,
+    parse_json,
+    shown,
+    where_from,
+)
+from journal.timezones import is_valid_timezone
+from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJournal
+
+
+def looks_like(document: Any) -> bool:
+    """Whether parsed JSON has the shape of a Day One journal file."""
+    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        return False
+    if "format" in document:
+        return False
+    if isinstance(document.get("metadata"), dict):
+        return True
+    first = next(iter(document["entries"]), None)
+    return isinstance(first, dict) and "creationDate" in first
+
+
+def is_journal_member(name: str) -> bool:
+    """A journal file of the zip: a ``.json`` at its root."""
+    return "/" not in name and name.lower().endswith(".json") and not is_hidden(name)
+
+
+def read_zip(data: bytes, *, limits: ZipLimits = DEFAULT_LIMITS) -> ParsedJournal:
+    """The entries of every journal file in a Day One zip, file by file. Raises
+    ImportProblem for an unsafe archive, a zip without a journal file, or the first
+    entry that is wrong."""
+    members = sorted(read_members(data, keep=is_journal_member, limits=limits),
+                     key=lambda member: member.name)
+    if not members:
+        raise ImportProblem("The zip holds no Day One journal: a Day One export has a .json "
+                            "file at the top of the zip.")
+    documents = []
+    for member in members:
+        text = decode_text(member.data, subject=f"The file '{member.name}' in the zip")
+        try:
+            documents.append((member.name, parse_json(text)))
+        except ImportProblem as problem:
+            raise ImportProblem(f"In '{member.name}': {problem.message}") from None
+    return read_documents(documents)
+
+
+def read_documents(documents: list[tuple[str | None, Any]]) -> ParsedJournal:
+    """The entries of parsed journal files, ``(file name or None, document)`` each,
+    numbered in order across them. Raises ImportProblem for the first one that is
+    wrong."""
+    fitter = Fitter()
+    unknown_zones: list[str] = []
+    entries: list[ImportedEntry] = []
+    several = len(documents) > 1
+    for name, document in documents:
+        if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+            where = f" '{name}'" if name else ""
+            raise ImportProblem(f"The Day One file{where} should be an object with "
+                                f"\"metadata\" and a list of \"entries\"; it holds "
+                                f"{kind_of(document)} of another shape.")
+        for item in document["entries"]:
+            position = len(entries) + 1
+            entries.append(_entry(item, position, name if several else None, fitter,
+                                  unknown_zones))
+    if unknown_zones:
+        count = len(unknown_zones)
+        fitter.note(f"{count} {'entry names' if count == 1 else 'entries name'} a time zone "
+                    f"the journal does not know (e.g. '{shown(unknown_zones[0])}'); their "
+                    "times are exact anyway, as Day One writes them in UTC.")
+    return ParsedJournal(format="dayone", entries=entries, notes=fitter.notes())
+
+
+def _entry(item: Any, position: int, member: str | None, fitter: Fitter,
+           unknown_zones: list[str]) -> ImportedEntry:
+    written = item.get("creationDate") if isinstance(item, dict) else None
+    where = where_from(written)
+    if member:
+        where = f"{where} in {member}" if where else member
+    record = Record(item, entry=position, where=where)
+    zone_name = record.text("timeZone", nullable=True, max_length=200)
+    zone = UTC
+    if zone_name and is_valid_timezone(zone_name):
+        zone = ZoneInfo(zone_name)
+    elif zone_name:
+        unknown_zones.append(zone_name)
+    # Day One writes UTC; a time without an offset is read where the entry was written.
+    created = record.moment("creationDate", required=True, nullable=False, zone=zone)
+    updated = record.moment("modifiedDate", zone=zone)
+    body = record.text("text", nullable=True, newlines=True) or ""
+    raws = []
+    for tag in record.items("tags"):
+        if not isinstance(tag, str):
+            raise record.problem(f"'tags' should be a list of text, but it holds "
+                                 f"{kind_of(tag)}.")
+        raws.append(tag)
+    return ImportedEntry(created_at=created, updated_at=updated, body=body,
+                         tags=fitter.tags(raws), starred=record.boolean("starred"),
+                         position=position)

@@ -1,0 +1,278 @@
+"""A zip of Markdown files, one entry per file: our own Markdown export
+(``journal.transfer.markdown_layout``) and files written by other programs.
+
+Front matter is optional. Its keys (any case) are ``date`` (or ``created``),
+``updated``, ``title``, ``tags`` (a list or a comma-separated string), ``starred``,
+``kind``, ``prompt``, ``win``, ``win_part``, ``belief_before`` and ``belief_after``;
+others are ignored. A file without a date in its front matter takes it from a name
+that starts with ``YYYY-MM-DD`` (optionally ``-HHMM``). A file with no front matter at
+all may open with a ``# Heading``, which becomes its title. Dates without an offset
+are local to the zone the import is given. Only ``.md``, ``.markdown`` and ``.txt``
+files are read; ``README.md`` at the top, ``__MACOSX/`` and dotfiles are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+
+import yaml
+
+from journal.imports.readers.archive import DEFAULT_LIMITS, ZipLimits, is_hidden, read_members
+from journal.imports.readers.common import Fitter, as_utc, check_text, decode_text, parse_iso
+from journal.models.entries import REFRAME
+from journal.transfer.document import (
+    ImportedEntry,
+    ImportedPromptRef,
+    ImportedReframe,
+    ImportProblem,
+    ParsedJournal,
+)
+from journal.transfer.markdown_layout import (
+    FRONT_MATTER_FENCE,
+    REFRAME_BODY_HEADING,
+    REFRAME_HEADINGS,
+)
+
+EXTENSIONS = (".md", ".markdown", ".txt")
+MAX_FRONT_MATTER = 64 * 1024
+
+# yaml.safe_load's loader, with libyaml's parser when PyYAML was built with it (several
+# times faster on a zip of thousands of files); both build only plain Python values.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:-(\d{2})(\d{2})(?!\d))?")
+_HEADING = re.compile(r"##[ \t]+(.+?)[ \t]*#*[ \t]*")
+_TITLE = re.compile(r"#[ \t]+(.+?)[ \t]*#*[ \t]*")
+_FIELD_ORDER = list(REFRAME_HEADINGS)
+_FIELD_BY_HEADING = {heading: field for field, heading in REFRAME_HEADINGS.items()}
+
+
+def is_markdown_member(name: str) -> bool:
+    """A file of the zip that holds an entry."""
+    if is_hidden(name) or not name.lower().endswith(EXTENSIONS):
+        return False
+    return name.lower() != "readme.md"
+
+
+def read_zip(data: bytes, zone: tzinfo, *, limits: ZipLimits = DEFAULT_LIMITS) -> ParsedJournal:
+    """The entries of a zip of Markdown files, oldest first. Raises ImportProblem for
+    an unsafe archive, a zip without Markdown files, or the first file that is wrong."""
+    members = read_members(data, keep=is_markdown_member, limits=limits)
+    if not members:
+        raise ImportProblem("The zip holds no Markdown files (.md, .markdown or .txt).")
+    return read_files([(member.name, member.data) for member in members], zone)
+
+
+def read_files(files: list[tuple[str, bytes]], zone: tzinfo) -> ParsedJournal:
+    """One entry per ``(name, bytes)`` file, sorted by date (then name) and numbered
+    in that order. A problem names the file; its entry number counts the files in name
+    order, as they were read."""
+    fitter = Fitter()
+    entries = []
+    for position, (name, data) in enumerate(sorted(files), start=1):
+        entries.append((name, _entry(name, data, position, zone, fitter)))
+    entries.sort(key=lambda pair: (pair[1].created_at, pair[0]))
+    for position, (_name, entry) in enumerate(entries, start=1):
+        entry.position = position
+    return ParsedJournal(format="markdown", entries=[entry for _name, entry in entries],
+                         notes=fitter.notes())
+
+
+class _File:
+    """One file being read, for messages that name it."""
+
+    def __init__(self, name: str, position: int, zone: tzinfo):
+        self.name, self.position, self.zone = name, position, zone
+
+    def problem(self, message: str) -> ImportProblem:
+        return ImportProblem(message, entry=self.position, where=self.name)
+
+
+def _entry(name: str, data: bytes, position: int, zone: tzinfo, fitter: Fitter) -> ImportedEntry:
+    file = _File(name, position, zone)
+    text = decode_text(data, subject="the file", entry=position, where=name)
+    meta, body, has_front_matter = _front_matter(file, text)
+    title = _scalar(file, meta, "title")
+    if not has_front_matter:
+        title, body = _heading_title(body)
+    created = _moment(file, meta, "date") or _moment(file, meta, "created") or _name_date(file)
+    entry = ImportedEntry(created_at=created, updated_at=_moment(file, meta, "updated"),
+                          starred=_flag(file, meta, "starred"), position=position)
+    entry.tags = fitter.tags(_tags(file, meta.get("tags")))
+    kind = (_scalar(file, meta, "kind") or "note").strip().lower()
+    if kind not in ("note", REFRAME):
+        raise file.problem(f"'kind' should be note or reframe, not '{kind[:40]}'.")
+    if kind == REFRAME:
+        entry.reframe, body = _split_reframe(body)
+        entry.reframe.belief_before = _belief(file, meta, "belief_before")
+        entry.reframe.belief_after = _belief(file, meta, "belief_after")
+    entry.title, entry.body = fitter.title(title, body)
+    prompt = _scalar(file, meta, "prompt")
+    if prompt and prompt.strip():
+        entry.prompt = ImportedPromptRef(text=prompt)
+    entry.is_win = _flag(file, meta, "win")
+    entry.win_part = _scalar(file, meta, "win_part") if entry.is_win else None
+    return entry
+
+
+def _front_matter(file: _File, text: str) -> tuple[dict, str, bool]:
+    """``(keys, body, whether there was front matter)``."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FRONT_MATTER_FENCE:
+        return {}, text.strip("\n"), False
+    end = next((index for index, line in enumerate(lines[1:], start=1)
+                if line.rstrip() in (FRONT_MATTER_FENCE, "...")), None)
+    if end is None:
+        raise file.problem("the front matter that starts with '---' has no closing '---' line.")
+    source = "\n".join(lines[1:end])
+    if len(source) > MAX_FRONT_MATTER:
+        raise file.problem("the front matter is too long for an entry's details.")
+    try:
+        meta = yaml.load(source, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        # File lines: the fence is line 1; a mistake noticed at the closing fence is
+        # reported on the last line of the front matter.
+        line = f" (line {min(mark.line + 2, end)})" if mark is not None else ""
+        reason = getattr(error, "problem", None) or "it cannot be read"
+        raise file.problem(f"the front matter is not valid YAML{line}: {reason}.") from None
+    except RecursionError:
+        raise file.problem("the front matter is nested too deeply.") from None
+    except (ValueError, OverflowError, TypeError) as error:
+        # PyYAML reads 2024-13-40 as a date and fails on it, as on too long a number.
+        raise file.problem(f"the front matter holds a value that cannot be read ({error}); "
+                           "a date must exist, like 2024-01-05.") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise file.problem("the front matter should be 'key: value' lines.")
+    keys = {str(key).strip().lower(): value for key, value in meta.items()}
+    return keys, "\n".join(lines[end + 1:]).strip("\n"), True
+
+
+def _heading_title(body: str) -> tuple[str | None, str]:
+    first, _, rest = body.partition("\n")
+    match = _TITLE.fullmatch(first)
+    if match is None:
+        return None, body
+    return match.group(1), rest.strip("\n")
+
+
+def _checked(file: _File, key: str, value: str) -> str:
+    try:
+        return check_text(value, field=f"'{key}'")
+    except ValueError as error:
+        raise file.problem(str(error)) from None
+
+
+def _scalar(file: _File, meta: dict, key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float | date):
+        return _checked(file, key, str(value))
+    raise file.problem(f"'{key}' in the front matter should be text, not a "
+                       f"{'list' if isinstance(value, list) else 'set of keys'}.")
+
+
+def _flag(file: _File, meta: dict, key: str) -> bool:
+    value = meta.get(key)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise file.problem(f"'{key}' in the front matter should be true or false, "
+                       f"not '{str(value)[:40]}'.")
+
+
+def _belief(file: _File, meta: dict, key: str) -> int | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise file.problem(f"'{key}' should be a whole number from 0 to 10, "
+                           f"not '{str(value)[:40]}'.")
+    return value
+
+
+def _tags(file: _File, value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    raws = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, list | dict):
+            raise file.problem("'tags' in the front matter should be a list of words or a "
+                               "comma-separated line.")
+        raws.extend(piece for piece in _checked(file, "tags", str(item)).split(",")
+                    if piece.strip())
+    return raws
+
+
+def _moment(file: _File, meta: dict, key: str) -> datetime | None:
+    """The time under ``key`` in UTC; a date alone is local midnight."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, datetime):
+            return as_utc(value, file.zone)
+        if isinstance(value, date):
+            return as_utc(datetime.combine(value, time.min), file.zone)
+        if isinstance(value, str):
+            return as_utc(parse_iso(value), file.zone)
+    except ValueError:
+        pass
+    raise file.problem(f"the {key} '{str(value)[:40]}' in the front matter is not a date "
+                       "like 2024-01-05 or 2024-01-05T14:30:00+01:00.")
+
+
+def _name_date(file: _File) -> datetime:
+    base = file.name.rsplit("/", 1)[-1]
+    match = _NAME_DATE.match(base)
+    if match is None:
+        raise file.problem("the file has no date: add 'date: 2024-01-05' to its front matter, "
+                           "or start its name with the date (2024-01-05-title.md).")
+    year, month, day, hour, minute = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+        return as_utc(moment, file.zone)
+    except ValueError:
+        raise file.problem(f"the file name starts with '{match.group(0)}', which is not a "
+                           "date and time like 2024-01-05-1430.") from None
+
+
+def _split_reframe(text: str) -> tuple[ImportedReframe, str]:
+    """The guided fields under their headings, and the free text: what comes before
+    the first heading and under ``## Anything else``. Headings count only in the
+    order the export writes them, and not at all inside the free text."""
+    sections: dict[str, list[str]] = {"": []}
+    current, reached = "", -1
+    for line in text.split("\n"):
+        match = _HEADING.fullmatch(line) if current != "body" else None
+        if match is not None:
+            heading = match.group(1)
+            field = _FIELD_BY_HEADING.get(heading)
+            if field is not None and _FIELD_ORDER.index(field) > reached:
+                current, reached = field, _FIELD_ORDER.index(field)
+                sections[current] = []
+                continue
+            if heading == REFRAME_BODY_HEADING:
+                current = "body"
+                sections[current] = []
+                continue
+        sections[current].append(line)
+    texts = {key: "\n".join(lines).strip("\n") for key, lines in sections.items()}
+    reframe = ImportedReframe(**{field: texts.get(field, "") for field in _FIELD_ORDER})
+    body = "\n\n".join(part for part in (texts[""], texts.get("body", "")) if part)
+    return reframe, body

@@ -1,0 +1,263 @@
+"""Storing a read file for one owner. Functions add and flush; the caller commits once,
+so an import is all or nothing.
+
+:func:`plan_import` decides what an import would add (new entries, duplicates left
+out, tags and prompts to create); the preview shows the plan and :func:`apply_import`
+carries it out with Core bulk inserts, which is what keeps ten thousand entries to a
+second or two, search index included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select
+
+from journal.entries.services import count_words
+from journal.extensions import db
+from journal.imports.duplicates import entry_fingerprint, existing_fingerprints
+from journal.models import (
+    NOTE,
+    REFRAME,
+    Entry,
+    EntryTag,
+    Prompt,
+    PromptHide,
+    Reframe,
+    Tag,
+    User,
+    utcnow,
+)
+from journal.ownership import own_prompts
+from journal.search.index import index_entries
+from journal.tags.names import canonical_tag, display_form, inline_tags
+from journal.transfer.document import (
+    REFRAME_TEXT_FIELDS,
+    ImportedEntry,
+    ImportProblem,
+    ParsedJournal,
+)
+
+BATCH_SIZE = 1_000
+
+
+@dataclass
+class ImportPlan:
+    """What an import of ``journal`` into ``owner``'s account would do."""
+
+    journal: ParsedJournal
+    new_entries: list[ImportedEntry] = field(default_factory=list)
+    duplicates: int = 0  # already in the journal, or repeated within the file
+    # canonical tag name -> (display form, first use) for every tag the new entries use
+    tags: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    existing_tags: set[str] = field(default_factory=set)
+    # own prompts of the file that the account does not have yet (by text and theme)
+    new_prompts: int = 0
+    timezone_change: str | None = None  # the zone the account will take, if any
+
+    def entry_tags(self, entry: ImportedEntry) -> list[str]:
+        """Canonical names of ``entry``'s tags, in order, without repeats. Foreign files
+        also bring their inline ``#tags``, as entries written here do."""
+        names: dict[str, None] = {}
+        for raw in entry.tags:
+            names.setdefault(canonical_tag(raw))
+        if self.journal.format != "journal":
+            for name, _ in inline_tags(_all_text(entry)):
+                names.setdefault(name)
+        return list(names)
+
+
+def _all_text(entry: ImportedEntry) -> str:
+    guided = ([getattr(entry.reframe, name) for name in REFRAME_TEXT_FIELDS]
+              if entry.reframe else [])
+    return "\n\n".join([*guided, entry.body])
+
+
+def plan_import(owner: User, journal: ParsedJournal) -> ImportPlan:
+    """Compare ``journal`` with what ``owner`` already has. Raises ImportProblem for a
+    tag that cannot be stored (readers normally make foreign tags fit)."""
+    plan = ImportPlan(journal)
+    known = existing_fingerprints(owner.id, journal.entries)
+    seen: set[str] = set()
+    for entry in journal.entries:
+        print_ = entry_fingerprint(entry)
+        if print_ in known or print_ in seen:
+            plan.duplicates += 1
+            continue
+        seen.add(print_)
+        plan.new_entries.append(entry)
+
+    shown = {canonical_tag(tag.name): tag.display_name for tag in journal.tags}
+    for entry in plan.new_entries:
+        try:
+            names = plan.entry_tags(entry)
+        except ValueError as problem:
+            raise ImportProblem(str(problem), entry=entry.position,
+                                where=entry.created_at.date().isoformat()) from None
+        for name in names:
+            if name not in plan.tags:
+                raw = next((t for t in entry.tags if _canonical_or_none(t) == name), name)
+                plan.tags[name] = (shown.get(name) or display_form(raw)[:64] or name,
+                                   entry.created_at)
+    if plan.tags:
+        plan.existing_tags = set(db.session.scalars(
+            select(Tag.name).where(Tag.owner_id == owner.id, Tag.name.in_(list(plan.tags)))))
+
+    plan.new_prompts = _matching_prompts(owner, journal).count(None)
+    if journal.timezone and not owner.timezone:
+        plan.timezone_change = journal.timezone
+    return plan
+
+
+def _canonical_or_none(raw: str) -> str | None:
+    try:
+        return canonical_tag(raw)
+    except ValueError:
+        return None
+
+
+@dataclass
+class ImportResult:
+    entries: int = 0
+    duplicates: int = 0
+    tags: int = 0  # tags created
+    prompts: int = 0  # own prompts created
+    entry_ids: list[int] = field(default_factory=list)
+
+
+def apply_import(owner: User, plan: ImportPlan, *,
+                 progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Add the plan's new entries, their tags, the file's own prompts, hidden prompts
+    and time zone to ``owner``'s account, and index the entries for search. Calls
+    ``progress(n)`` after each batch of ``n`` entries. Nothing is committed here."""
+    connection = db.session.connection()
+    result = ImportResult(duplicates=plan.duplicates)
+    prompt_ids = _store_prompts(owner, plan.journal, result)
+    _store_hidden_prompts(owner, plan.journal)
+    if plan.timezone_change:
+        owner.timezone = plan.timezone_change
+        db.session.flush()
+    tag_ids = _store_tags(owner, plan, result)
+
+    entries, reframes, links = Entry.__table__, Reframe.__table__, EntryTag.__table__
+    insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
+    for first in range(0, len(plan.new_entries), BATCH_SIZE):
+        batch = plan.new_entries[first:first + BATCH_SIZE]
+        rows = [_entry_row(owner.id, entry, prompt_ids) for entry in batch]
+        ids = connection.execute(insert_entries, rows).scalars().all()
+        guided = [dict(_reframe_row(entry), entry_id=entry_id)
+                  for entry_id, entry in zip(ids, batch, strict=True) if entry.reframe]
+        if guided:
+            connection.execute(insert(reframes), guided)
+        pairs = [{"entry_id": entry_id, "tag_id": tag_ids[name]}
+                 for entry_id, entry in zip(ids, batch, strict=True)
+                 for name in plan.entry_tags(entry)]
+        if pairs:
+            connection.execute(insert(links), pairs)
+        index_entries(connection, ids)
+        result.entry_ids.extend(ids)
+        result.entries += len(ids)
+        if progress:
+            progress(len(ids))
+    return result
+
+
+def _entry_row(owner_id: int, entry: ImportedEntry, prompt_ids: dict) -> dict:
+    prompt_id = prompt_text = None
+    if entry.prompt is not None:
+        prompt_text = entry.prompt.text
+        if entry.prompt.own is not None:
+            prompt_id = prompt_ids["own"].get(entry.prompt.own)
+        elif entry.prompt.key is not None:
+            prompt_id = prompt_ids["builtin"].get(entry.prompt.key)
+    reframe = entry.reframe
+    guided = [getattr(reframe, name) for name in REFRAME_TEXT_FIELDS] if reframe else []
+    win_part = (entry.win_part or "").strip() or None
+    return {
+        "owner_id": owner_id, "title": (entry.title or "").strip() or None,
+        "body": entry.body or "", "created_at": entry.created_at,
+        "updated_at": entry.updated_at or entry.created_at, "starred": bool(entry.starred),
+        "version": 1, "kind": REFRAME if reframe is not None else NOTE,
+        "prompt_id": prompt_id, "prompt_text": prompt_text, "is_win": bool(entry.is_win),
+        "win_part": win_part, "word_count": count_words(entry.body, win_part, *guided),
+    }
+
+
+def _reframe_row(entry: ImportedEntry) -> dict:
+    reframe = entry.reframe
+    row = {name: getattr(reframe, name) or "" for name in REFRAME_TEXT_FIELDS}
+    row["belief_before"] = reframe.belief_before
+    row["belief_after"] = reframe.belief_after
+    return row
+
+
+def _matching_prompts(owner: User, journal: ParsedJournal) -> list[int | None]:
+    """For each own prompt of the file, the id of the account's prompt with the same
+    text and theme, or None. Each of the account's prompts matches once, so a file
+    with two alike prompts imported twice still holds two."""
+    available: dict[tuple[str, str], list[int]] = {}
+    for prompt in db.session.scalars(own_prompts(owner).order_by(Prompt.id)):
+        available.setdefault((prompt.text, prompt.theme), []).append(prompt.id)
+    matches = []
+    for prompt in journal.prompts:
+        alike = available.get((prompt.text, prompt.theme))
+        matches.append(alike.pop(0) if alike else None)
+    return matches
+
+
+def _store_prompts(owner: User, journal: ParsedJournal, result: ImportResult) -> dict:
+    """Own prompts by the file's ``ref`` (an existing one with the same text and theme
+    is reused) and built-ins by key, as database ids."""
+    by_ref: dict[str, int] = {}
+    for prompt, ident in zip(journal.prompts, _matching_prompts(owner, journal), strict=True):
+        if ident is None:
+            made = Prompt(owner_id=owner.id, text=prompt.text, theme=prompt.theme,
+                          why=prompt.why, created_at=prompt.created_at or utcnow(),
+                          updated_at=prompt.updated_at or prompt.created_at or utcnow(),
+                          retired_at=prompt.archived_at)
+            db.session.add(made)
+            db.session.flush()
+            ident = made.id
+            result.prompts += 1
+        by_ref[prompt.ref] = ident
+    keys = {entry.prompt.key for entry in journal.entries
+            if entry.prompt is not None and entry.prompt.key}
+    builtin = dict(db.session.execute(
+        select(Prompt.key, Prompt.id).where(Prompt.owner_id.is_(None), Prompt.key.in_(keys)))
+        .all()) if keys else {}
+    return {"own": by_ref, "builtin": builtin}
+
+
+def _store_hidden_prompts(owner: User, journal: ParsedJournal) -> None:
+    if not journal.hidden_prompts:
+        return
+    wanted = set(db.session.scalars(
+        select(Prompt.id).where(Prompt.owner_id.is_(None),
+                                Prompt.key.in_(journal.hidden_prompts))))
+    hidden = set(db.session.scalars(
+        select(PromptHide.prompt_id).where(PromptHide.user_id == owner.id)))
+    for prompt_id in sorted(wanted - hidden):
+        db.session.add(PromptHide(user_id=owner.id, prompt_id=prompt_id))
+    db.session.flush()
+
+
+def _store_tags(owner: User, plan: ImportPlan, result: ImportResult) -> dict[str, int]:
+    """Database ids of every tag the new entries use, creating the missing ones with
+    the file's display form and creation time (or the first entry that uses them)."""
+    if not plan.tags:
+        return {}
+    created = {tag.name: tag.created_at for tag in plan.journal.tags}
+    tag_ids = dict(db.session.execute(
+        select(Tag.name, Tag.id).where(Tag.owner_id == owner.id,
+                                       Tag.name.in_(list(plan.tags)))).all())
+    for name, (shown, first_use) in plan.tags.items():
+        if name in tag_ids:
+            continue
+        tag_ids[name] = db.session.execute(
+            insert(Tag).returning(Tag.id),
+            {"owner_id": owner.id, "name": name, "display_name": shown,
+             "created_at": created.get(name) or first_use}).scalar_one()
+        result.tags += 1
+    return tag_ids

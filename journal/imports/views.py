@@ -1,0 +1,139 @@
+"""Import pages: upload a file, read the preview, confirm or cancel.
+
+The upload is read whole before anything is kept; a file that cannot be imported is
+explained on the form. A good file waits (one per user) until its owner confirms the
+preview; the import then runs in one transaction, so it is all or nothing.
+"""
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from journal.extensions import csrf, db
+from journal.imports import bp, readers
+from journal.imports.forms import DETECT, CancelImportForm, ConfirmImportForm, ImportForm
+from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
+from journal.imports.preview import describe
+from journal.imports.services import apply_import, plan_import
+from journal.requestlog import security_event
+from journal.timezones import default_timezone_name
+from journal.transfer.document import ImportProblem
+
+
+def _size_label(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index():
+    """The upload form. A file that reads cleanly is kept for the preview (303 to it);
+    one that does not is explained beside the form (422), and nothing is kept."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    request.max_content_length = limit
+    try:
+        form = ImportForm()
+    except RequestEntityTooLarge:
+        return _too_large(limit)
+    if not form.is_submitted():
+        form.timezone.data = current_user.timezone or default_timezone_name()
+    submitted = form.is_submitted()
+    valid = submitted and form.validate()
+    token = getattr(form, "csrf_token", None)  # absent when CSRF checks are switched off
+    if submitted and token is not None and token.errors:
+        raise CSRFError(token.errors[0])
+    problem = None
+    if valid:
+        upload = form.file.data
+        data = upload.stream.read(limit + 1)
+        if len(data) > limit:
+            return _too_large(limit)
+        chosen = None if form.format.data == DETECT else form.format.data
+        filename = upload.filename or "upload"
+        try:
+            journal = readers.read_journal(data, filename=filename, format=chosen,
+                                   zone=ZoneInfo(form.timezone.data))
+            plan_import(current_user, journal)
+        except ImportProblem as error:
+            problem = str(error)
+            # the message may quote the file's text, which never goes into the log
+            security_event("import_refused", format=form.format.data, size=str(len(data)))
+        else:
+            store_pending(current_user, filename=filename, fmt=journal.format,
+                          timezone=form.timezone.data, data=data)
+            db.session.commit()
+            return redirect(url_for("imports.preview"), 303)
+    pending = pending_for(current_user)
+    status = 422 if problem or form.errors else 200
+    return render_template("imports/index.html", form=form, pending=pending, problem=problem,
+                           limit=_size_label(limit)), status
+
+
+csrf.exempt(index)  # the form checks its token itself, after the larger upload limit applies
+
+
+def _too_large(limit: int):
+    form = ImportForm(formdata=None)
+    form.timezone.data = current_user.timezone or default_timezone_name()
+    problem = (f"The file is larger than {_size_label(limit)}. For a Day One zip with "
+               "photos, upload the .json file inside it.")
+    return render_template("imports/index.html", form=form, pending=pending_for(current_user),
+                           problem=problem, limit=_size_label(limit)), 413
+
+
+@bp.route("/preview")
+@login_required
+def preview():
+    """What the waiting upload would add; sends back to the form when there is none."""
+    pending = pending_for(current_user)
+    if pending is None:
+        flash("There is no upload waiting. Choose a file to import.", "info")
+        return redirect(url_for("imports.index"))
+    try:
+        plan = plan_import(current_user, read_pending(pending))
+    except ImportProblem as error:  # the reader changed since the upload
+        flash(f"The uploaded file can no longer be read: {error}", "error")
+        return redirect(url_for("imports.index"))
+    confirm = ConfirmImportForm(digest=pending.digest)
+    return render_template("imports/preview.html", preview=describe(plan, pending.filename),
+                           confirm=confirm, cancel=CancelImportForm())
+
+
+@bp.route("/confirm", methods=["POST"])
+@login_required
+def confirm():
+    """Import the waiting upload in one transaction, then show the entries."""
+    form = ConfirmImportForm()
+    pending = pending_for(current_user)
+    if pending is None or not form.validate() or form.digest.data != pending.digest:
+        flash("That upload is no longer waiting (it was imported, cancelled or replaced). "
+              "Nothing was imported.", "error")
+        return redirect(url_for("imports.index"))
+    try:
+        plan = plan_import(current_user, read_pending(pending))
+        result = apply_import(current_user, plan)
+    except ImportProblem as error:
+        db.session.rollback()
+        flash(f"Nothing was imported: {error}", "error")
+        return redirect(url_for("imports.index"))
+    discard_pending(pending)
+    db.session.commit()
+    message = f"Imported {result.entries:,} {'entry' if result.entries == 1 else 'entries'}"
+    if result.duplicates:
+        message += f"; {result.duplicates:,} already in your journal were left out"
+    flash(message + ".", "success")
+    return redirect(url_for("entries.index"))
+
+
+@bp.route("/cancel", methods=["POST"])
+@login_required
+def cancel():
+    pending = pending_for(current_user)
+    if pending is not None:
+        discard_pending(pending)
+        db.session.commit()
+    flash("The upload was discarded. Nothing was imported.", "info")
+    return redirect(url_for("imports.index"))

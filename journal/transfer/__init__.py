@@ -1,0 +1,2 @@
+"""Formats shared by export and import: the document every reader produces, and the
+Markdown layout."""
