@@ -39,7 +39,7 @@ DECISIONS = {
     "account.settings": SIGNED_IN,
     "exports.index": SIGNED_IN, "exports.download": SIGNED_IN,
     "imports.index": SIGNED_IN, "imports.preview": SIGNED_IN, "imports.confirm": SIGNED_IN,
-    "imports.cancel": SIGNED_IN,
+    "imports.cancel": SIGNED_IN, "account.delete": SIGNED_IN,
     "entries.index": SIGNED_IN, "entries.new": SIGNED_IN,
     "entries.detail": OWNED, "entries.edit": OWNED, "entries.star": OWNED,
     "entries.delete": OWNED,

@@ -232,6 +232,7 @@ def test_replayed_remember_cookie_after_logout_gets_the_login_page(app, client, 
     fresh.set_cookie("remember_token", remembered)
     assert fresh.get("/entries/").status_code == 200  # the cookie works while signed in
     client.post("/auth/logout")
+    assert client.get_cookie("remember_token") is None  # the browser is told to drop it
     replay = app.test_client()
     replay.set_cookie("remember_token", remembered)
     response = replay.get("/entries/")

@@ -1,7 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, ValidationError
 
+from journal.auth.services import canonical_username
 from journal.timezones import all_timezone_names
 
 
@@ -12,3 +14,26 @@ class SettingsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
                                  for name in all_timezone_names()]
+
+
+class DeleteOwnAccountForm(FlaskForm):
+    """The current password (checked by the view, which counts wrong guesses) and the
+    account's username typed out to confirm, compared as usernames are (case and
+    Unicode forms do not matter)."""
+
+    password = PasswordField("Your password",
+                             validators=[DataRequired("Type your password.")],
+                             render_kw={"autocomplete": "current-password"})
+    confirm = StringField("Type your username to confirm",
+                          validators=[DataRequired("Type your username to confirm.")],
+                          render_kw={"autocomplete": "off", "autocapitalize": "none",
+                                     "spellcheck": "false"})
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def validate_confirm(self, field):
+        if canonical_username(field.data or "") != self.account.username:
+            raise ValidationError(f"Type your username, “{self.account.username}”, exactly "
+                                  "to delete your account.")

@@ -1,10 +1,23 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from journal.account import bp
-from journal.account.forms import SettingsForm
+from journal.account.forms import DeleteOwnAccountForm, SettingsForm
+from journal.account.services import (
+    LastAdministratorError,
+    delete_own_account,
+    entries_to_delete,
+    is_last_administrator,
+)
+from journal.auth.services import authenticate
+from journal.auth.sessions import end_current_session
+from journal.auth.throttle import record_failure, retry_after
+from journal.auth.views import too_many_attempts
 from journal.extensions import db
+from journal.requestlog import security_event
 from journal.timezones import default_timezone_name
+
+REFUSED_MESSAGE = "That is not your password. Nothing was deleted."
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -20,3 +33,49 @@ def settings():
         return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form,
                            server_timezone=default_timezone_name())
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    """Delete one's own account and everything in it, once the current password and the
+    username typed out agree. A wrong password counts as a failed guess, like on the
+    password page, and answers 429 once guessing is throttled. The last administrator,
+    while other accounts exist, gets the page without a form (403 on a POST)."""
+    account = current_user._get_current_object()
+    form = DeleteOwnAccountForm(account=account)
+    if is_last_administrator(account):
+        return _page(form, blocked=True), 403 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        wait_until = retry_after(account.username, address)
+        if wait_until is not None:
+            return too_many_attempts(wait_until)
+        if authenticate(account.username, form.password.data) is None:
+            record_failure(account.username, address)
+            db.session.commit()
+            security_event("failed_password_check", endpoint="account.delete")
+            form.password.errors.append(REFUSED_MESSAGE)
+        else:
+            return _delete(account, form)
+    return _page(form), 400 if form.errors else 200
+
+
+def _delete(account, form: DeleteOwnAccountForm):
+    user_id, username = account.id, account.username
+    try:
+        delete_own_account(account)
+    except LastAdministratorError:
+        db.session.rollback()
+        return _page(form, blocked=True), 403
+    end_current_session()
+    db.session.commit()
+    security_event("account_deleted", user=str(user_id), username=username)
+    flash("Your account and everything in it are deleted, and every device that was "
+          "signed in to it is signed out. Thank you for writing here.", "success")
+    return redirect(url_for("main.index"))
+
+
+def _page(form: DeleteOwnAccountForm, *, blocked: bool = False) -> str:
+    return render_template("account/delete.html", form=form, blocked=blocked,
+                           entries=entries_to_delete(current_user))

@@ -94,7 +94,10 @@ def end_current_session() -> None:
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
     logout_user()
+    forget_remember_cookie = session.get("_remember") == "clear"
     session.clear()
+    if forget_remember_cookie:  # logout_user's request to drop the remember-me cookie
+        session["_remember"] = "clear"
 
 
 def end_all_sessions(user: User) -> int:

@@ -74,7 +74,7 @@ def login():
         address = request.remote_addr or "unknown"
         wait_until = retry_after(username, address)
         if wait_until is not None:
-            return _too_many_attempts(wait_until)
+            return too_many_attempts(wait_until)
         user = authenticate(form.username.data, form.password.data)
         if user is None:
             record_failure(username, address)
@@ -91,7 +91,7 @@ def login():
     return render_template("auth/login.html", form=form, draft=draft)
 
 
-def _too_many_attempts(wait_until):
+def too_many_attempts(wait_until):
     local = to_local(wait_until, None)
     when = f"{local:%H:%M} ({local.tzname()})"
     page = render_template(
@@ -122,7 +122,7 @@ def password():
         address = request.remote_addr or "unknown"
         wait_until = retry_after(current_user.username, address)
         if wait_until is not None:
-            return _too_many_attempts(wait_until)
+            return too_many_attempts(wait_until)
         if authenticate(current_user.username, form.current_password.data) is None:
             record_failure(current_user.username, address)
             db.session.commit()
