@@ -358,8 +358,8 @@ def test_each_format_is_detected(name, sample):
 
 
 @pytest.mark.parametrize(("chosen", "actual", "looks"), [
-    ("jrnl", "dayone", "This file looks like a Day One export; choose Day One, or leave the "
-                       "format on 'detect'."),
+    ("jrnl", "dayone", "This file looks like a Day One export; choose Day One as the format, "
+                       "or let the journal recognise it."),
     ("dayone", "markdown", "looks like a zip of Markdown files; choose Markdown zip"),
     ("markdown", "journal", "looks like an export from this journal"),
     ("journal", "jrnl", "looks like a jrnl JSON export; choose jrnl JSON"),

@@ -74,8 +74,8 @@ def read_journal(data: bytes, *, filename: str, format: str | None, zone: ZoneIn
         format = sniffed.format
     elif sniffed.format is not None and sniffed.format != format:
         looks, choice = LOOKS_LIKE[sniffed.format]
-        raise ImportProblem(f"This file looks like {looks}; choose {choice}, or leave the "
-                            "format on 'detect'.")
+        raise ImportProblem(f"This file looks like {looks}; choose {choice} as the format, "
+                            "or let the journal recognise it.")
 
     if format == "journal":
         return ours.read_document(_json(sniffed, data))
