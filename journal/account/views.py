@@ -9,10 +9,8 @@ from journal.account.services import (
     entries_to_delete,
     is_last_administrator,
 )
-from journal.auth.services import authenticate
 from journal.auth.sessions import end_current_session
-from journal.auth.throttle import record_failure, retry_after
-from journal.auth.views import too_many_attempts
+from journal.auth.views import check_current_password
 from journal.extensions import db
 from journal.requestlog import security_event
 from journal.timezones import default_timezone_name
@@ -47,14 +45,10 @@ def delete():
     if is_last_administrator(account):
         return _page(form, blocked=True), 403 if request.method == "POST" else 200
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        wait_until = retry_after(account.username, address)
-        if wait_until is not None:
-            return too_many_attempts(wait_until)
-        if authenticate(account.username, form.password.data) is None:
-            record_failure(account.username, address)
-            db.session.commit()
-            security_event("failed_password_check", endpoint="account.delete")
+        right, throttled = check_current_password(form.password.data)
+        if throttled:
+            return throttled
+        if not right:
             form.password.errors.append(REFUSED_MESSAGE)
         else:
             return _delete(account, form)

@@ -105,6 +105,22 @@ def too_many_attempts(wait_until):
     return page, 429, {"Retry-After": str(seconds)}
 
 
+def check_current_password(password: str) -> tuple[bool, object | None]:
+    """Check ``password`` against the signed-in person's. A wrong one counts
+    as a failed guess (committed and logged as a security event); returns
+    ``(right, throttled)`` where ``throttled`` is the 429 page once guessing is paused."""
+    address = request.remote_addr or "unknown"
+    wait_until = retry_after(current_user.username, address)
+    if wait_until is not None:
+        return False, too_many_attempts(wait_until)
+    if authenticate(current_user.username, password) is not None:
+        return True, None
+    record_failure(current_user.username, address)
+    db.session.commit()
+    security_event("failed_password_check", endpoint=request.endpoint or "-")
+    return False, None
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
@@ -119,14 +135,10 @@ def logout():
 def password():
     form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        wait_until = retry_after(current_user.username, address)
-        if wait_until is not None:
-            return too_many_attempts(wait_until)
-        if authenticate(current_user.username, form.current_password.data) is None:
-            record_failure(current_user.username, address)
-            db.session.commit()
-            security_event("failed_password_check")
+        right, throttled = check_current_password(form.current_password.data)
+        if throttled:
+            return throttled
+        if not right:
             form.current_password.errors.append("That is not your current password.")
         else:
             set_password(current_user, form.password.data)

@@ -244,6 +244,15 @@ class Record:
             raise self.problem(f"{self.name(key)} should be a list, not {kind_of(value)}.")
         return value
 
+    def texts(self, key: str) -> list[str]:
+        """A list of text, such as tags; an empty list when the key is missing."""
+        values = self.items(key)
+        for value in values:
+            if not isinstance(value, str):
+                raise self.problem(f"{self.name(key)} should be a list of text, but it holds "
+                                   f"{kind_of(value)}.")
+        return values
+
     def mapping(self, key: str) -> dict | None:
         value = self.get(key, required=False)
         if value is None:

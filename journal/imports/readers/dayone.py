@@ -109,12 +109,7 @@ def _entry(item: Any, position: int, member: str | None, fitter: Fitter,
     created = record.moment("creationDate", required=True, nullable=False, zone=zone)
     updated = record.moment("modifiedDate", zone=zone)
     body = record.text("text", nullable=True, newlines=True) or ""
-    raws = []
-    for tag in record.items("tags"):
-        if not isinstance(tag, str):
-            raise record.problem(f"'tags' should be a list of text, but it holds "
-                                 f"{kind_of(tag)}.")
-        raws.append(tag)
+    raws = record.texts("tags")
     return ImportedEntry(created_at=created, updated_at=updated, body=body,
                          tags=fitter.tags(raws), starred=record.boolean("starred"),
                          position=position)

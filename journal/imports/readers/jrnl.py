@@ -64,12 +64,7 @@ def _entry(item: Any, position: int, zone: tzinfo, fitter: Fitter) -> ImportedEn
     title = record.text("title", nullable=True, newlines=True)
     body = record.text("body", nullable=True, newlines=True) or ""
     title, body = fitter.title(title, body)
-    raws = []
-    for tag in record.items("tags"):
-        if not isinstance(tag, str):
-            raise record.problem(f"'tags' should be a list of text, but it holds "
-                                 f"{kind_of(tag)}.")
-        raws.append(tag)
+    raws = record.texts("tags")
     return ImportedEntry(created_at=created, title=title, body=body,
                          tags=fitter.tags(raws), starred=record.boolean("starred"),
                          position=position)
