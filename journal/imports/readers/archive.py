@@ -30,6 +30,8 @@ ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# What zipfile raises for a damaged archive. NotImplementedError is its answer to a
+# compression method it cannot unpack (zipfile raises it itself; nothing here is unfinished).
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError,
                 ValueError, NotImplementedError, RuntimeError)
 

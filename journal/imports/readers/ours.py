@@ -9,6 +9,7 @@ holds comes back, so importing an export and exporting again gives the same docu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from journal.imports.readers.common import MAX_TITLE_LENGTH, Record, kind_of, shown, where_from
@@ -86,13 +87,21 @@ def _hidden_prompts(top: Record) -> list[str]:
     return keys
 
 
+def _listed(top: Record, key: str, noun: str, name_key: str,
+            width: int) -> Iterator[Record]:
+    """The objects of the list ``key``, each as a Record whose messages name it by its
+    place and its ``name_key`` ("Tag 3 (work)")."""
+    for number, item in enumerate(top.items(key), start=1):
+        name = item.get(name_key) if isinstance(item, dict) else None
+        label = f"{noun} {number}" + (f" ({shown(name, width)})" if isinstance(name, str)
+                                      else "")
+        yield Record(item, prefix=label, noun="it")
+
+
 def _prompts(top: Record) -> list[ImportedPrompt]:
     prompts: list[ImportedPrompt] = []
     seen: set[str] = set()
-    for number, item in enumerate(top.items("prompts"), start=1):
-        ref = item.get("ref") if isinstance(item, dict) else None
-        label = f"Prompt {number}" + (f" ({shown(ref, 20)})" if isinstance(ref, str) else "")
-        record = Record(item, prefix=label, noun="it")
+    for record in _listed(top, "prompts", "Prompt", "ref", 20):
         prompt = ImportedPrompt(
             ref=record.text("ref", required=True, non_empty=True, max_length=MAX_KEY_LENGTH),
             text=record.text("text", required=True, non_empty=True),
@@ -112,10 +121,7 @@ def _prompts(top: Record) -> list[ImportedPrompt]:
 def _tags(top: Record) -> list[ImportedTag]:
     tags: list[ImportedTag] = []
     seen: set[str] = set()
-    for number, item in enumerate(top.items("tags"), start=1):
-        name = item.get("name") if isinstance(item, dict) else None
-        label = f"Tag {number}" + (f" ({shown(name, 30)})" if isinstance(name, str) else "")
-        record = Record(item, prefix=label, noun="it")
+    for record in _listed(top, "tags", "Tag", "name", 30):
         tag = ImportedTag(
             name=record.text("name", required=True),
             display_name=record.text("display_name", required=True, non_empty=True,
