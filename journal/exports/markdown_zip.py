@@ -13,12 +13,11 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 from journal.exports.batches import EntryReader, EntryRecord, ExportOwner
 from journal.exports.writing import CHUNK_SIZE, entry_text
 from journal.exports.zipstream import StreamingZip
-from journal.models import Entry
+from journal.models.entries import display_title
 from journal.tags.names import InvalidTag, canonical_tag
 from journal.transfer.markdown_layout import FRONT_MATTER_FENCE
 
@@ -54,11 +53,10 @@ def slug(text: str) -> str:
     return result or "entry"
 
 
-def display_title(record: EntryRecord) -> str:
-    """The title the entry list shows, by the same rules as :attr:`Entry.display_title`."""
-    reframe = SimpleNamespace(**record.reframe) if record.reframe is not None else None
-    stand_in = SimpleNamespace(title=record.title, body=record.body, reframe=reframe)
-    return Entry.display_title.fget(stand_in)
+def record_title(record: EntryRecord) -> str:
+    """The title the entry list shows for ``record``."""
+    happened = record.reframe["happened"] if record.reframe is not None else None
+    return display_title(record.title, record.body, happened)
 
 
 class FileNames:
@@ -152,7 +150,7 @@ def markdown_zip(owner: ExportOwner, reader: EntryReader,
         for record in reader:
             local = record.created_at.astimezone(owner.zone)
             year = f"{local.year:04d}"
-            stem = f"{year}/{year}-{local:%m-%d-%H%M}-{slug(display_title(record))}"
+            stem = f"{year}/{year}-{local:%m-%d-%H%M}-{slug(record_title(record))}"
             name = names.claim(stem, record.created_at)
             archive.add(name, entry_file(record, owner).encode("utf-8"),
                         local.replace(tzinfo=None))

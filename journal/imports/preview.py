@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from journal.imports.services import ImportPlan
-from journal.models import Entry, Reframe
+from journal.models.entries import display_title
 from journal.transfer.document import FORMATS
 
 FIRST_TITLES = 8
@@ -46,7 +46,7 @@ def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     if new:
         preview.first = min(entry.created_at for entry in new)
         preview.last = max(entry.created_at for entry in new)
-    counts = Counter(name for entry in new for name in plan.entry_tags(entry))
+    counts = Counter(name for names in plan.entry_tags for name in names)
     ranked = counts.most_common()
     preview.tags = [(plan.tags[name][0], count, name not in plan.existing_tags)
                     for name, count in ranked[:TOP_TAGS]]
@@ -58,7 +58,5 @@ def describe(plan: ImportPlan, filename: str) -> ImportPreview:
 
 def _title(entry) -> str:
     """The title the entry will show in lists once imported."""
-    happened = entry.reframe.happened if entry.reframe is not None else None
-    stand_in = Entry(title=entry.title, body=entry.body,
-                     reframe=Reframe(happened=happened) if happened else None)
-    return stand_in.display_title
+    return display_title(entry.title, entry.body,
+                         entry.reframe.happened if entry.reframe is not None else None)

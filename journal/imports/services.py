@@ -32,7 +32,7 @@ from journal.models import (
 )
 from journal.ownership import own_prompts
 from journal.search.index import index_entries
-from journal.tags.names import canonical_tag, display_form, inline_tags
+from journal.tags.names import canonical_tag, display_form, inline_tags, merge_tag_lists
 from journal.transfer.document import (
     REFRAME_TEXT_FIELDS,
     ImportedEntry,
@@ -49,6 +49,8 @@ class ImportPlan:
 
     journal: ParsedJournal
     new_entries: list[ImportedEntry] = field(default_factory=list)
+    # the canonical tag names of each new entry, in the same order as new_entries
+    entry_tags: list[list[str]] = field(default_factory=list)
     duplicates: int = 0  # already in the journal, or repeated within the file
     # canonical tag name -> (display form, first use) for every tag the new entries use
     tags: dict[str, tuple[str, datetime]] = field(default_factory=dict)
@@ -57,16 +59,15 @@ class ImportPlan:
     new_prompts: int = 0
     timezone_change: str | None = None  # the zone the account will take, if any
 
-    def entry_tags(self, entry: ImportedEntry) -> list[str]:
-        """Canonical names of ``entry``'s tags, in order, without repeats. Foreign files
-        also bring their inline ``#tags``, as entries written here do."""
-        names: dict[str, None] = {}
-        for raw in entry.tags:
-            names.setdefault(canonical_tag(raw))
-        if self.journal.format != "journal":
-            for name, _ in inline_tags(_all_text(entry)):
-                names.setdefault(name)
-        return list(names)
+
+def _tag_pairs(entry: ImportedEntry, foreign: bool) -> list[tuple[str, str]]:
+    """``(canonical, display)`` for each of ``entry``'s tags, first occurrence kept.
+    Foreign files also bring their inline ``#tags``, as entries written here do.
+    Raises ValueError (InvalidTag) for a tag that cannot be stored."""
+    pairs = [(canonical_tag(raw), display_form(raw)[:64]) for raw in entry.tags]
+    if foreign:
+        return merge_tag_lists(pairs, inline_tags(_all_text(entry)))
+    return merge_tag_lists(pairs)
 
 
 def _all_text(entry: ImportedEntry) -> str:
@@ -90,17 +91,17 @@ def plan_import(owner: User, journal: ParsedJournal) -> ImportPlan:
         plan.new_entries.append(entry)
 
     shown = {canonical_tag(tag.name): tag.display_name for tag in journal.tags}
+    foreign = journal.format != "journal"
     for entry in plan.new_entries:
         try:
-            names = plan.entry_tags(entry)
+            pairs = _tag_pairs(entry, foreign)
         except ValueError as problem:
             raise ImportProblem(str(problem), entry=entry.position,
                                 where=entry.created_at.date().isoformat()) from None
-        for name in names:
+        plan.entry_tags.append([name for name, _ in pairs])
+        for name, display in pairs:
             if name not in plan.tags:
-                raw = next((t for t in entry.tags if _canonical_or_none(t) == name), name)
-                plan.tags[name] = (shown.get(name) or display_form(raw)[:64] or name,
-                                   entry.created_at)
+                plan.tags[name] = (shown.get(name) or display or name, entry.created_at)
     if plan.tags:
         plan.existing_tags = set(db.session.scalars(
             select(Tag.name).where(Tag.owner_id == owner.id, Tag.name.in_(list(plan.tags)))))
@@ -109,13 +110,6 @@ def plan_import(owner: User, journal: ParsedJournal) -> ImportPlan:
     if journal.timezone and not owner.timezone:
         plan.timezone_change = journal.timezone
     return plan
-
-
-def _canonical_or_none(raw: str) -> str | None:
-    try:
-        return canonical_tag(raw)
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -145,6 +139,7 @@ def apply_import(owner: User, plan: ImportPlan, *,
     insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
     for first in range(0, len(plan.new_entries), BATCH_SIZE):
         batch = plan.new_entries[first:first + BATCH_SIZE]
+        batch_tags = plan.entry_tags[first:first + BATCH_SIZE]
         rows = [_entry_row(owner.id, entry, prompt_ids) for entry in batch]
         ids = connection.execute(insert_entries, rows).scalars().all()
         guided = [dict(_reframe_row(entry), entry_id=entry_id)
@@ -152,8 +147,8 @@ def apply_import(owner: User, plan: ImportPlan, *,
         if guided:
             connection.execute(insert(reframes), guided)
         pairs = [{"entry_id": entry_id, "tag_id": tag_ids[name]}
-                 for entry_id, entry in zip(ids, batch, strict=True)
-                 for name in plan.entry_tags(entry)]
+                 for entry_id, names in zip(ids, batch_tags, strict=True)
+                 for name in names]
         if pairs:
             connection.execute(insert(links), pairs)
         index_entries(connection, ids)

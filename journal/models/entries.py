@@ -99,21 +99,26 @@ class Entry(OwnedMixin, db.Model):
 
     @property
     def display_title(self) -> str:
-        """The title, or the first non-empty line of the body (of "what happened" for a
-        reframe) standing in for it."""
-        if self.title:
-            return self.title
-        text = self.body
-        if not text.strip() and self.reframe is not None:
-            text = self.reframe.happened
-        for line in text.splitlines():
-            text = line.strip().lstrip("#>*-+ ").strip()
-            if text:
-                return text if len(text) <= 80 else text[:79].rstrip() + "…"
-        return "Untitled entry"
+        return display_title(self.title, self.body,
+                             self.reframe.happened if self.reframe is not None else None)
 
     def __repr__(self) -> str:
         return f"<Entry {self.id} owner={self.owner_id}>"
+
+
+def display_title(title: str | None, body: str, happened: str | None = None) -> str:
+    """The title, or the first non-empty line of the body (of ``happened``, a reframe's
+    "what happened", when the body is empty) standing in for it, cut to 80 characters."""
+    if title:
+        return title
+    text = body
+    if not text.strip() and happened is not None:
+        text = happened
+    for line in text.splitlines():
+        text = line.strip().lstrip("#>*-+ ").strip()
+        if text:
+            return text if len(text) <= 80 else text[:79].rstrip() + "…"
+    return "Untitled entry"
 
 
 class Reframe(db.Model):
