@@ -7,13 +7,17 @@ from journal.auth.services import canonical_username
 from journal.timezones import all_timezone_names
 
 
-class SettingsForm(FlaskForm):
-    timezone = SelectField("Time zone", validate_choice=True)
+class TimezoneField(SelectField):
+    """A choice of every IANA time zone, shown with spaces for underscores."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
-                                 for name in all_timezone_names()]
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, validate_choice=True, choices=[
+            SelectChoice(name, name.replace("_", " ")) for name in all_timezone_names()],
+            **kwargs)
+
+
+class SettingsForm(FlaskForm):
+    timezone = TimezoneField("Time zone")
 
 
 class DeleteOwnAccountForm(FlaskForm):

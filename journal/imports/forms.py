@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from journal.timezones import all_timezone_names
+from journal.account.forms import TimezoneField
 from journal.transfer.document import FORMATS
 
 DETECT = "detect"
@@ -14,12 +14,7 @@ class ImportForm(FlaskForm):
     format = SelectField("Format", validate_choice=True, choices=[
         SelectChoice(DETECT, "Recognise it for me"),
         *(SelectChoice(key, label) for key, label in FORMATS.items())])
-    timezone = SelectField("Time zone of dates without one", validate_choice=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
-                                 for name in all_timezone_names()]
+    timezone = TimezoneField("Time zone of dates without one")
 
 
 class ConfirmImportForm(FlaskForm):
