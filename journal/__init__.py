@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from journal import (
         account,
         admin,
+        assets,
         auth,
         entries,
         exports,
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(assets.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(entries.bp, url_prefix="/entries")
     app.register_blueprint(tags.bp, url_prefix="/tags")

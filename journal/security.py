@@ -91,7 +91,7 @@ def set_security_headers(response):
     if current_app.config["SESSION_COOKIE_SECURE"]:  # JOURNAL_SECURE_COOKIES: served over HTTPS
         max_age = int(current_app.config["HSTS_MAX_AGE"])
         headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
-    if _is_logged_in():
+    if _is_logged_in() and not response.cache_control.immutable:  # a versioned asset
         headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     return response

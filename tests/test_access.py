@@ -32,7 +32,7 @@ ADMIN = {"anonymous": "login", "owner": "hidden", "other": "hidden", "admin": "a
 NOBODY = dict.fromkeys(PERSONAS, "hidden")  # a link that does not exist, for everyone
 
 DECISIONS = {
-    "static": PUBLIC,
+    "static": PUBLIC, "assets.stylesheet": PUBLIC,
     "main.index": PUBLIC, "main.healthz": PUBLIC,
     "auth.login": PUBLIC, "auth.register": PUBLIC, "auth.logout": PUBLIC,
     "auth.reset_password": NOBODY, "auth.password": SIGNED_IN,
@@ -102,7 +102,8 @@ def world(app, make_user, make_entry):
     values = {"entry_id": entry.id, "name": "work", "prompt_id": own_prompt.id,
               "user_id": people["other"].id, "invite_id": invitation.id,
               "token": "no-such-token", "year": today.year, "month": today.month,
-              "day": today.day, "filename": "css/app.css", "fmt": "json"}
+              "day": today.day, "filename": "js/app.js", "fmt": "json",
+              "digest": "0123456789abcdef"}
     return clients, values, builtin
 
 

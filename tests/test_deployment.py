@@ -124,7 +124,7 @@ def test_the_proxy_setting_comes_from_the_environment(database, monkeypatch):
 
 # --- HTTPS ----------------------------------------------------------------------------------
 
-PAGES = ["/", "/auth/login", "/healthz", "/no-such-page", "/static/css/app.css"]
+PAGES = ["/", "/auth/login", "/healthz", "/no-such-page", "/static/js/app.js"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -112,7 +112,7 @@ def assert_in_site_layout(html: str, status: int) -> None:
     assert re.search(r'<a class="brand" href="/">Journal</a>', html)
     assert '<main id="main"' in html
     assert f"Error {status}" in html
-    assert 'href="/static/css/app.css"' in html
+    assert re.search(r'href="/assets/app\.[0-9a-f]{16}\.css"', html)
 
 
 def assert_security_headers(response) -> None:
@@ -144,7 +144,7 @@ SIGNED_OUT_ANSWERS = {
     "wrong method": ("GET", "/auth/logout", {}, 405),
     "bad request": ("POST", "/auth/login", INVALID_UTF8_FORM, 400),
     "a redirect": ("GET", "/entries/", {}, 302),
-    "a static file": ("GET", "/static/css/app.css", {}, 200),
+    "a static file": ("GET", "/static/js/app.js", {}, 200),
 }
 
 SIGNED_IN_ANSWERS = {
@@ -566,7 +566,6 @@ class TestWithCsrfProtection:
 
 @pytest.mark.parametrize(("path", "mimetype"), [
     ("/static/img/favicon.svg", "image/svg+xml"),
-    ("/static/css/app.css", "text/css"),
     ("/static/js/app.js", "text/javascript"),
 ])
 def test_the_icon_styles_and_script_are_served_from_this_site(client, path, mimetype):
@@ -580,7 +579,8 @@ def test_the_icon_styles_and_script_are_served_from_this_site(client, path, mime
 
 def test_every_static_file_a_page_refers_to_exists(client, logged_in):
     html = client.get("/").get_data(as_text=True)
-    static = sorted({url for _, url, _ in PageAudit(html).urls if url.startswith("/static/")})
+    static = sorted({url for _, url, _ in PageAudit(html).urls
+                     if url.startswith(("/static/", "/assets/"))})
 
     assert static  # the icon, the styles and the script at least
     for url in static:
@@ -588,6 +588,8 @@ def test_every_static_file_a_page_refers_to_exists(client, logged_in):
 
 
 def test_the_stylesheet_loads_nothing_from_elsewhere(client):
-    css = client.get("/static/css/app.css").get_data(as_text=True)
+    html = client.get("/auth/login").get_data(as_text=True)
+    stylesheet = re.search(r'href="(/assets/app\.[0-9a-f]+\.css)"', html).group(1)
+    css = client.get(stylesheet).get_data(as_text=True)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
     assert "@import" not in css

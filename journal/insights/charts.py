@@ -1,7 +1,7 @@
 """Quiet, accessible SVG charts for the insights page, rendered on the server.
 
 Pure functions: numbers in, ``Markup`` out. No colour is written into the SVG:
-every mark has a class that the "Charts" section of ``static/css/app.css`` paints
+every mark has a class that ``static/css/18-charts.css`` paints
 from the theme's properties, so the dark theme and the strict CSP both hold. Text
 sizes are set there too; the layout here leaves room for the largest (phone) size.
 Each SVG is ``role="img"`` with a title and a description; the caller shows the
