@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app journal
 
 .DEFAULT_GOAL := help
-.PHONY: help venv migrate run dev test test-postgres lint clean
+.PHONY: help venv system migrate run dev test test-postgres lint clean
 
 help:
 	@echo "make run      set up, migrate and serve on http://$(HOST):$(PORT) (gunicorn)"
@@ -23,14 +23,40 @@ help:
 	@echo "make lint     check the code with ruff"
 	@echo "make clean    remove caches and build files (never the data in instance/)"
 
-venv: $(STAMP)
+# What is installed into .venv: `make run` takes only what the journal needs to serve
+# (plus the PostgreSQL driver when JOURNAL_DATABASE_URL, here or in .env, names
+# PostgreSQL); `make test` and `make lint` add their tools. The journal itself runs
+# from the checkout, so nothing is built. Each set is reinstalled only when
+# pyproject.toml changes.
+USES_POSTGRES := $(findstring postgres,$(JOURNAL_DATABASE_URL) $(shell grep -s '^JOURNAL_DATABASE_URL' .env))
+RUN_GROUPS := $(if $(USES_POSTGRES),postgres)
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-# Reinstall only when the dependencies may have changed.
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
-	touch $(STAMP)
+venv: $(VENV)/.run-installed
+
+$(BIN)/python:
+	scripts/system-packages run
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(PYTHON) scripts/requirements.py $(RUN_GROUPS) > $(VENV)/requirements-run.txt
+	$(PIP) install --quiet -r $(VENV)/requirements-run.txt
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(PYTHON) scripts/requirements.py test postgres > $(VENV)/requirements-test.txt
+	$(PIP) install --quiet -r $(VENV)/requirements-test.txt
+	touch $@ $(VENV)/.run-installed
+
+$(VENV)/.lint-installed: pyproject.toml | $(BIN)/python
+	$(PYTHON) scripts/requirements.py lint > $(VENV)/requirements-lint.txt
+	$(PIP) install --quiet -r $(VENV)/requirements-lint.txt
+	touch $@
+
+# The system packages the tests use (Chromium, PostgreSQL): installed when this runs as
+# root with apt-get, otherwise named in one line, and their tests skipped.
+system:
+	@scripts/system-packages test
 
 migrate: venv
 	$(FLASK) db upgrade
@@ -50,14 +76,14 @@ dev: venv migrate
 # make test ARGS='-k cli -x'
 # The whole suite on SQLite, then again on a throwaway PostgreSQL server that the tests
 # start on 127.0.0.1 (the browser and load tests run once: they exercise the pages).
-test: venv
+test: system $(VENV)/.test-installed
 	$(BIN)/python -m pytest $(ARGS)
 	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
 
-test-postgres: venv
+test-postgres: system $(VENV)/.test-installed
 	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
 
-lint: venv
+lint: $(VENV)/.lint-installed
 	$(BIN)/ruff check .
 
 clean:

@@ -14,7 +14,7 @@ from journal import create_app
 from journal.auth.services import create_user
 from journal.extensions import db
 
-pytest_plugins = ["tests.browser_support", "tests.postgres_support"]
+pytest_plugins = ["tests.system_support", "tests.browser_support", "tests.postgres_support"]
 
 PASSWORD = "correct horse battery staple"
 OTHER_PASSWORD = "a different long passphrase"

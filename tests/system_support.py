@@ -1,0 +1,45 @@
+"""Tests that need a program from the operating system (Chromium, PostgreSQL).
+
+Where the program is missing, such a test is skipped with a reason that names the
+package to install (``scripts/system-packages test`` installs them as root). Under
+``CI=true`` the run fails when any test was skipped for that reason: CI must run
+everything.
+"""
+
+import os
+
+import pytest
+
+MISSING = "missing system package"
+
+
+def skip_without(package: str, needed_for: str) -> None:
+    """Skip the calling test: ``package`` is not installed."""
+    pytest.skip(f"{MISSING} {package!r} for {needed_for}: install it with "
+                f"'sudo apt-get install {package}' or 'scripts/system-packages test'")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _skipped_for_missing_packages(terminalreporter) -> list:
+    return [report for report in terminalreporter.stats.get("skipped", [])
+            if MISSING in str(report.longrepr)]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = _skipped_for_missing_packages(terminalreporter)
+    if skipped and _in_ci():
+        terminalreporter.write_line(
+            f"FAILED: {len(skipped)} tests were skipped for a missing system package, "
+            "and CI must run every test.", red=True, bold=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not _in_ci():
+        return
+    if _skipped_for_missing_packages(reporter) and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
