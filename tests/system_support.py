@@ -19,6 +19,20 @@ def skip_without(package: str, needed_for: str) -> None:
                 f"'sudo apt-get install {package}' or 'scripts/system-packages test'")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Report every skip for a missing package at one place, so the summary says it
+    once per package rather than once per test."""
+    outcome = yield
+    report = outcome.get_result()
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and MISSING in str(longrepr[2]):
+        report.longrepr = (__file__, _SKIP_LINE, longrepr[2])
+
+
+_SKIP_LINE = skip_without.__code__.co_firstlineno
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
