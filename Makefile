@@ -40,17 +40,17 @@ $(BIN)/python:
 
 $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 	$(PYTHON) scripts/requirements.py $(RUN_GROUPS) > $(VENV)/requirements-run.txt
-	$(PIP) install --quiet -r $(VENV)/requirements-run.txt
+	$(PIP) install --quiet --quiet -r $(VENV)/requirements-run.txt
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(PYTHON) scripts/requirements.py test postgres > $(VENV)/requirements-test.txt
-	$(PIP) install --quiet -r $(VENV)/requirements-test.txt
+	$(PIP) install --quiet --quiet -r $(VENV)/requirements-test.txt
 	touch $@ $(VENV)/.run-installed
 
 $(VENV)/.lint-installed: pyproject.toml | $(BIN)/python
 	$(PYTHON) scripts/requirements.py lint > $(VENV)/requirements-lint.txt
-	$(PIP) install --quiet -r $(VENV)/requirements-lint.txt
+	$(PIP) install --quiet --quiet -r $(VENV)/requirements-lint.txt
 	touch $@
 
 # The system packages the tests use (Chromium, PostgreSQL): installed when this runs as
