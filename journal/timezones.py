@@ -33,6 +33,20 @@ def all_timezone_names() -> tuple[str, ...]:
     return tuple(sorted(name for name in available_timezones() if "/" in name or name == "UTC"))
 
 
+@cache
+def _known_timezone_names() -> frozenset[str]:
+    return frozenset(all_timezone_names())
+
+
+def known_timezone(name: str | None) -> str | None:
+    """``name`` when it is one of :func:`all_timezone_names` (the zones a person can
+    choose in settings), else ``None``: for a zone a browser reports, which may be
+    missing, empty or anything at all."""
+    if isinstance(name, str) and name in _known_timezone_names():
+        return name
+    return None
+
+
 def is_valid_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
@@ -54,6 +68,17 @@ def zone_for(user) -> tzinfo:
     if name and is_valid_timezone(name):
         return ZoneInfo(name)
     return ZoneInfo(default_timezone_name())
+
+
+def zone_label(user, moment: datetime | None = None) -> str:
+    """The zone an account sees its times in, for people: ``Europe/Berlin (UTC+01:00)``
+    at ``moment`` (now by default); plain ``UTC`` for UTC."""
+    zone = zone_for(user)
+    name = str(zone).replace("_", " ")
+    if name == "UTC":
+        return name
+    offset = (moment or datetime.now(UTC)).astimezone(zone).strftime("%z")
+    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def to_local(moment: datetime, user) -> datetime:

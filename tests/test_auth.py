@@ -1,6 +1,7 @@
 """Accounts: registration, sign-in, sign-out, password change, sessions, throttling."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from argon2 import PasswordHasher
@@ -10,6 +11,7 @@ from journal import create_app
 from journal.auth import passwords
 from journal.extensions import db
 from journal.models import LoginFailure, User, UserSession
+from journal.timezones import zone_label
 from tests.conftest import OTHER_PASSWORD, PASSWORD, csrf_token_from, make_config
 
 
@@ -39,6 +41,45 @@ def test_registering_signs_in_and_shows_the_write_box(client):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "What happened today?" in page
     assert "administrator" in page
+
+
+def test_registering_keeps_the_time_zone_the_browser_reported(client):
+    response = client.post("/auth/register", data={
+        "username": "ana", "password": PASSWORD, "confirm": PASSWORD,
+        "timezone": "Asia/Tokyo"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.timezone)) == "Asia/Tokyo"
+    settings = client.get("/account/").get_data(as_text=True)
+    assert "Times are shown in <strong>Asia/Tokyo (UTC+09:00)</strong>." in settings
+
+
+@pytest.mark.parametrize("config_overrides", [{"DEFAULT_TIMEZONE": "Asia/Kolkata"}])
+@pytest.mark.parametrize("reported", [None, "", "Mars/Olympus_Mons", "EST5EDT", "x" * 500,
+                                      "../../etc/passwd"])
+def test_a_missing_or_unknown_browser_zone_falls_back_to_the_default(client, reported):
+    data = {"username": "ana", "password": PASSWORD, "confirm": PASSWORD}
+    if reported is not None:
+        data["timezone"] = reported
+    response = client.post("/auth/register", data=data)
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.timezone)) is None  # follows the server's zone
+    settings = client.get("/account/").get_data(as_text=True)
+    assert "Times are shown in <strong>Asia/Kolkata (UTC+05:30)</strong>." in settings
+
+
+def test_the_zone_in_use_is_named_with_its_offset_at_that_moment():
+    berlin = SimpleNamespace(timezone="Europe/Berlin")
+    assert zone_label(berlin, datetime(2026, 1, 15, tzinfo=UTC)) == "Europe/Berlin (UTC+01:00)"
+    assert zone_label(berlin, datetime(2026, 7, 15, tzinfo=UTC)) == "Europe/Berlin (UTC+02:00)"
+    new_york = SimpleNamespace(timezone="America/New_York")
+    assert zone_label(new_york, datetime(2026, 1, 15, tzinfo=UTC)) == \
+        "America/New York (UTC-05:00)"
+    assert zone_label(SimpleNamespace(timezone="UTC")) == "UTC"
+
+
+def test_the_registration_form_asks_the_page_script_for_the_zone(client):
+    page = client.get("/auth/register").get_data(as_text=True)
+    assert 'name="timezone"' in page and "data-detect-timezone" in page
 
 
 def test_usernames_are_canonical_so_lookalikes_are_taken(client, user):

@@ -13,7 +13,7 @@ from journal.auth.sessions import end_current_session
 from journal.auth.views import check_current_password
 from journal.extensions import db
 from journal.requestlog import security_event
-from journal.timezones import default_timezone_name
+from journal.timezones import default_timezone_name, zone_label
 
 REFUSED_MESSAGE = "That is not your password. Nothing was deleted."
 
@@ -30,7 +30,8 @@ def settings():
         flash("Settings saved. Times are now shown in " + form.timezone.data + ".", "success")
         return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form,
-                           server_timezone=default_timezone_name())
+                           server_timezone=default_timezone_name(),
+                           zone_in_use=zone_label(current_user))
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -4,10 +4,12 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from journal.auth.passwords import password_problem
 from journal.auth.services import canonical_username, find_user, username_problem
+from journal.timezones import known_timezone
 
 
 class RegisterForm(FlaskForm):
-    """With an invitation for a given username, only that username is accepted."""
+    """With an invitation for a given username, only that username is accepted. The
+    hidden ``timezone`` is the browser's zone, filled in by the page script."""
 
     def __init__(self, *args, invite=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,6 +24,12 @@ class RegisterForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("password",
                                                                 "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
+    timezone = HiddenField(render_kw={"data-detect-timezone": ""})
+
+    def chosen_timezone(self) -> str | None:
+        """The browser's zone when it is one the journal knows, else ``None`` (the
+        server's default zone). Never an error: the person cannot see or fix it."""
+        return known_timezone(self.timezone.data)
 
     def validate_username(self, field):
         problem = username_problem(field.data or "")

@@ -41,8 +41,10 @@ def find_user(raw_username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == canonical_username(raw_username)))
 
 
-def create_user(raw_username: str, password: str, *, is_admin: bool | None = None) -> User:
-    """Add an account. The first account ever created is the administrator."""
+def create_user(raw_username: str, password: str, *, is_admin: bool | None = None,
+                timezone: str | None = None) -> User:
+    """Add an account. The first account ever created is the administrator. ``timezone``
+    is an IANA name already checked by the caller; ``None`` means the server's zone."""
     if is_admin is None:
         is_admin = not has_any_user()
     user = User(
@@ -50,6 +52,7 @@ def create_user(raw_username: str, password: str, *, is_admin: bool | None = Non
         display_name=unicodedata.normalize("NFKC", raw_username).strip(),
         password_hash=hash_password(password),
         is_admin=is_admin,
+        timezone=timezone,
     )
     db.session.add(user)
     db.session.flush()

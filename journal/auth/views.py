@@ -32,7 +32,8 @@ LOGIN_FAILED = "That username and password do not match an account."
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     """Create an account: open to anyone in ``open`` mode, with an invitation link
-    (``?invite=TOKEN``) in ``invite`` mode, and always for the very first account."""
+    (``?invite=TOKEN``) in ``invite`` mode, and always for the very first account. The
+    account takes the browser's time zone when the page reported a known one."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     token = request.values.get("invite")
@@ -46,7 +47,8 @@ def register():
     if request.method == "GET" and invite is not None and invite.username:
         form.username.data = invite.username
     if form.validate_on_submit():
-        user = create_user(form.username.data, form.password.data)
+        user = create_user(form.username.data, form.password.data,
+                           timezone=form.chosen_timezone())
         if invite is not None:
             invite.used_at, invite.used_by_id = utcnow(), user.id
         start_session(user, remember=False)

@@ -12,6 +12,7 @@
  * - A warning before leaving a draft form with changes that were not submitted.
  * - Small things: the account menu closes on Escape or an outside click; an error
  *   summary takes focus, and its links move focus to their field.
+ * - input[data-detect-timezone] (registration) is filled with the browser's time zone.
  *
  * localStorage may be missing or full (private windows, quotas); every use is
  * wrapped so the page keeps working without it.
@@ -395,6 +396,20 @@
     });
   }
 
+  /** The browser's IANA zone in input[data-detect-timezone]; the server checks it. */
+  function fillTimezoneFields() {
+    let zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      zone = "";
+    }
+    if (!zone) return;
+    document.querySelectorAll("input[data-detect-timezone]").forEach((input) => {
+      input.value = zone;
+    });
+  }
+
   // -- Start --------------------------------------------------------------------------
 
   /** Hints that only make sense with script ("or press Ctrl+Enter"), shown via .js. */
@@ -434,6 +449,7 @@
 
     setUpAccountMenus();
     setUpErrorSummaries();
+    fillTimezoneFields();
   }
 
   if (document.readyState === "loading") {

