@@ -10,12 +10,13 @@ from markupsafe import Markup
 from journal.auth.services import registration_open
 from journal.prompts.library import theme_name
 from journal.rendering import render_markdown
-from journal.timezones import to_local
+from journal.timezones import to_local, zone_for
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["registration_open"] = registration_open
+    app.jinja_env.globals["zone_name"] = zone_name
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(local_time)
@@ -23,6 +24,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(excerpt)
     app.add_template_filter(markdown)
     app.add_template_filter(theme_name)
+
+
+def zone_name() -> str:
+    """The IANA name of the zone the signed-in user's times are shown in (for the page
+    script, which writes times the way :func:`local_datetime` does)."""
+    return str(zone_for(current_user))
 
 
 def local_datetime(moment: datetime | None) -> str:

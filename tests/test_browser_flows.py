@@ -2,6 +2,8 @@
 registration, the local-draft notice in the app's 24-hour format, and marking a win
 from the entry page."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -54,4 +56,40 @@ def test_registration_without_javascript_uses_the_default_zone(browser, live_ser
     assert stored_zone(live_server, "ana") is None
     page.goto(f"{base}/account/")
     assert "Times are shown in UTC." in page.locator("main").inner_text()
+    context.close()
+
+
+DRAFT_TIME = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$")
+
+
+def test_the_draft_notice_writes_its_time_like_the_rest_of_the_app(browser, live_server):
+    base = live_server.url
+    context = browser.new_context(locale="en-US", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    register(page, base)
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Entry").fill("A thought I did not save")
+    page.wait_for_timeout(900)  # the draft is saved a moment after typing stops
+    page.close()
+
+    page = context.new_page()
+    page.goto(f"{base}/entries/new")
+    when = page.locator(".draft-notice time")
+    when.wait_for()
+    assert DRAFT_TIME.match(when.inner_text()), when.inner_text()
+    assert "AM" not in when.inner_text() and "PM" not in when.inner_text()
+
+    # A draft kept late in the evening reads as the server would write it, 24-hour.
+    page.evaluate("""() => {
+        const key = `journal:draft:${document.body.dataset.userId}:entry:new`;
+        localStorage.setItem(key, JSON.stringify(
+            {body: "Written late", savedAt: "2026-11-26T22:05:00Z"}));
+    }""")
+    page.reload()
+    notice = page.locator(".draft-notice")
+    notice.wait_for()
+    assert "You have unsaved text from 26 Nov 2026, 23:05 in this browser." in \
+        notice.inner_text()
+    assert notice.locator("time").get_attribute("datetime") == "2026-11-26T22:05:00.000Z"
+    audit(page, "write page with a draft notice")
     context.close()

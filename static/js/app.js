@@ -264,15 +264,35 @@
       return time;
     }
     time.dateTime = moment.toISOString();
-    const sameDay = moment.toDateString() === new Date().toDateString();
-    try {
-      time.textContent = sameDay
-        ? `today at ${moment.toLocaleTimeString(undefined, { timeStyle: "short" })}`
-        : moment.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    } catch (error) {
-      time.textContent = moment.toLocaleString();
-    }
+    time.textContent = formatDateTime(moment, userTimeZone());
     return time;
+  }
+
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+    "Dec"];
+
+  /** The zone the server shows this person's times in (body[data-timezone]). */
+  function userTimeZone() {
+    return document.body ? document.body.dataset.timezone || undefined : undefined;
+  }
+
+  /**
+   * "26 Nov 2026, 23:05", as the server writes times (journal/templating.py
+   * local_datetime): 24-hour, English month, whatever the browser's locale. In
+   * ``timeZone`` when the browser knows it, else in the browser's own zone.
+   */
+  function formatDateTime(moment, timeZone) {
+    const options = { year: "numeric", month: "numeric", day: "numeric", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23" };
+    let parts;
+    try {
+      parts = new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).formatToParts(moment);
+    } catch (error) {
+      parts = new Intl.DateTimeFormat("en-GB", options).formatToParts(moment);
+    }
+    const part = (type) => (parts.find((item) => item.type === type) || { value: "" }).value;
+    const month = MONTHS[Number(part("month")) - 1];
+    return `${Number(part("day"))} ${month} ${part("year")}, ${part("hour")}:${part("minute")}`;
   }
 
   function button(label, className) {
