@@ -93,3 +93,78 @@ def test_the_draft_notice_writes_its_time_like_the_rest_of_the_app(browser, live
     assert notice.locator("time").get_attribute("datetime") == "2026-11-26T22:05:00.000Z"
     audit(page, "write page with a draft notice")
     context.close()
+
+
+WIN_VIEWPORTS = {"phone": {"width": 390, "height": 844},
+                 "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.mark.parametrize("viewport", WIN_VIEWPORTS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_mark_a_win_on_the_entry_page_then_edit_and_unmark_it(browser, live_server,
+                                                              viewport, scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=WIN_VIEWPORTS[viewport], color_scheme=scheme)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    shot = f"{viewport}-{scheme}"
+    register(page, base)
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Title (optional)").fill("Gave the talk")
+    page.get_by_label("Entry").fill("The room was full and the questions were good.")
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    entry_url = page.url
+
+    part = page.get_by_role("textbox", name="Your part in it")
+    assert not part.is_visible()  # folded away until asked for
+    page.get_by_text("Mark as a win", exact=True).click()
+    part.fill("I rehearsed it twice with Priya and cut the slides by half.")
+    audit(page, "entry page, marking a win")
+    screenshot(page, f"win-mark-{shot}")
+    page.get_by_role("button", name="Save as a win").click()
+    page.wait_for_url(entry_url)
+    main = page.locator("main")
+    assert "Marked as a win." in main.inner_text()
+    assert page.get_by_role("heading", name="A win: your part in it").is_visible()
+    assert "cut the slides by half" in main.inner_text()
+    assert page.get_by_role("link", name="Win", exact=True).is_visible()
+    audit(page, "entry page, a win")
+    screenshot(page, f"win-marked-{shot}")
+
+    page.get_by_text("Edit your part", exact=True).click()
+    part.fill("I rehearsed it three times.")
+    page.get_by_role("button", name="Save your part").click()
+    page.wait_for_url(entry_url)
+    assert "Your part in this win is saved." in main.inner_text()
+    assert "I rehearsed it three times." in main.inner_text()
+
+    page.goto(f"{base}/wins/")
+    assert page.get_by_role("link", name="Gave the talk").is_visible()
+    page.get_by_role("link", name="Gave the talk").click()
+    page.get_by_role("button", name="Unmark as a win").click()
+    page.wait_for_url(entry_url)
+    assert "No longer marked as a win." in main.inner_text()
+    assert not page.get_by_role("heading", name="A win: your part in it").is_visible()
+    audit(page, "entry page, unmarked")
+    assert not errors, errors
+    context.close()
+
+
+def test_marking_a_win_works_without_javascript(browser, live_server):
+    base = live_server.url
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    register(page, base)
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Entry").fill("Closed the oldest ticket.")
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    page.get_by_text("Mark as a win", exact=True).click()
+    page.get_by_role("textbox", name="Your part in it").fill("I read the whole thread first.")
+    page.get_by_role("button", name="Save as a win").click()
+    assert page.get_by_role("heading", name="A win: your part in it").is_visible()
+    assert "I read the whole thread first." in page.locator("main").inner_text()
+    context.close()

@@ -13,6 +13,7 @@ from flask_login import login_user
 from journal.extensions import db
 from journal.wins import views as wins_views
 from journal.wins.queries import evidence_for, shows_evidence
+from tests.conftest import csrf_token_from
 
 # --- helpers ------------------------------------------------------------------------
 
@@ -294,6 +295,147 @@ def test_the_brag_document_streams_in_batches(client, logged_in, make_win, monke
         assert f"Tags: #batch/n{day}\n" in text
     positions = [text.index(f"Win number {day} ") for day in range(1, 8)]
     assert positions == sorted(positions)
+
+
+# --- marking a win on the entry page -------------------------------------------------
+
+
+def test_an_entry_page_offers_to_mark_it_as_a_win(client, logged_in, make_entry):
+    entry = make_entry(logged_in, "Gave the talk.")
+
+    html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+
+    assert "<summary>Mark as a win</summary>" in html
+    assert f'action="/wins/{entry.id}/mark"' in html
+    assert 'name="win_part"' in html and 'name="csrf_token"' in html
+    assert "Unmark as a win" not in html
+
+
+def test_marking_a_win_asks_for_the_part_and_lands_back_on_the_entry(client, logged_in,
+                                                                     make_entry):
+    entry = make_entry(logged_in, "Gave the talk.")
+
+    response = client.post(f"/wins/{entry.id}/mark",
+                           data={"win_part": "  I rehearsed it with Priya twice.  "})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/entries/{entry.id}"
+    db.session.refresh(entry)
+    assert entry.is_win and entry.win_part == "I rehearsed it with Priya twice."
+    assert entry.version == 2  # an edit: an editor opened before now gets the conflict page
+    assert entry.word_count == 3 + 6
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Marked as a win. You will find it on your wins page." in page
+    assert "A win: your part in it" in page and "I rehearsed it with Priya twice." in page
+    assert "<summary>Edit your part</summary>" in page and "Unmark as a win" in page
+    assert entry_ids_on(client.get("/wins/").get_data(as_text=True)) == [entry.id]
+    found = client.get("/search?q=rehearsed").get_data(as_text=True)
+    assert f'href="/entries/{entry.id}"' in found
+
+
+def test_a_win_can_be_marked_now_and_its_part_written_later(client, logged_in, make_entry):
+    entry = make_entry(logged_in, "Closed the audit.")
+
+    client.post(f"/wins/{entry.id}/mark", data={"win_part": "   "})
+
+    db.session.refresh(entry)
+    assert entry.is_win and entry.win_part is None
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Not written yet." in page
+    assert '<details class="win-mark-details" open>' in page
+    assert "<summary>Write your part</summary>" in page
+
+
+def test_the_part_of_a_win_can_be_rewritten_in_place(client, logged_in, make_win):
+    win = make_win(logged_in, "Demo went well.", part="I prepared.")
+
+    response = client.post(f"/wins/{win.id}/mark",
+                           data={"win_part": "I wrote the demo script."})
+
+    assert response.headers["Location"] == f"/entries/{win.id}"
+    db.session.refresh(win)
+    assert win.is_win and win.win_part == "I wrote the demo script."
+    page = client.get(f"/entries/{win.id}").get_data(as_text=True)
+    assert "Your part in this win is saved." in page
+    assert "I wrote the demo script." in page and "I prepared." not in page
+
+
+def test_unmarking_keeps_the_part_for_next_time(client, logged_in, make_win):
+    win = make_win(logged_in, "Demo went well.", part="I wrote the demo script.")
+
+    response = client.post(f"/wins/{win.id}/unmark")
+
+    assert response.headers["Location"] == f"/entries/{win.id}"
+    db.session.refresh(win)
+    assert not win.is_win and win.win_part == "I wrote the demo script."
+    page = client.get(f"/entries/{win.id}").get_data(as_text=True)
+    assert "No longer marked as a win." in page
+    assert "A win: your part in it" not in page and "Unmark as a win" not in page
+    assert "<summary>Mark as a win</summary>" in page
+    assert ">I wrote the demo script.</textarea>" in page  # offered again when re-marking
+    assert entry_ids_on(client.get("/wins/").get_data(as_text=True)) == []
+
+
+def test_an_editor_opened_before_the_mark_does_not_silently_undo_it(client, logged_in,
+                                                                   make_entry):
+    entry = make_entry(logged_in, "Gave the talk.")
+    editor = client.get(f"/entries/{entry.id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in editor
+
+    client.post(f"/wins/{entry.id}/mark", data={"win_part": "I rehearsed."})
+    stale = client.post(f"/entries/{entry.id}/edit",
+                        data={"body": "Gave the talk.", "version": "1"})
+
+    assert stale.status_code == 409
+    db.session.refresh(entry)
+    assert entry.is_win and entry.win_part == "I rehearsed."
+
+
+def test_another_users_entry_cannot_be_marked_or_unmarked(client, logged_in, other_user,
+                                                           make_entry, make_win):
+    plain = make_entry(other_user, "Bo's day.")
+    win = make_win(other_user, "Bo's launch.", part="Bo's part")
+
+    assert client.post(f"/wins/{plain.id}/mark", data={"win_part": "mine"}).status_code == 404
+    assert client.post(f"/wins/{win.id}/mark", data={"win_part": "mine"}).status_code == 404
+    assert client.post(f"/wins/{win.id}/unmark").status_code == 404
+    assert client.post("/wins/999999/mark", data={"win_part": "x"}).status_code == 404
+
+    db.session.refresh(plain)
+    db.session.refresh(win)
+    assert not plain.is_win and plain.win_part is None and plain.version == 1
+    assert win.is_win and win.win_part == "Bo's part" and win.version == 1
+
+
+def test_marking_needs_a_post(client, logged_in, make_entry):
+    entry = make_entry(logged_in, "Gave the talk.")
+    assert client.get(f"/wins/{entry.id}/mark").status_code == 405
+    assert client.get(f"/wins/{entry.id}/unmark").status_code == 405
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_marking_without_a_valid_csrf_token_is_refused(client, user, login, make_entry,
+                                                       make_win):
+    login(user, csrf_token=csrf_token_from(client.get("/auth/login").get_data(as_text=True)))
+    entry = make_entry(user, "Gave the talk.")
+    win = make_win(user, "Demo went well.", part="I prepared.")
+
+    for address, data in ((f"/wins/{entry.id}/mark", {"win_part": "I rehearsed."}),
+                          (f"/wins/{entry.id}/mark", {"win_part": "x", "csrf_token": "stale"}),
+                          (f"/wins/{win.id}/unmark", {}),
+                          (f"/wins/{win.id}/mark", {"win_part": "changed"})):
+        assert client.post(address, data=data).status_code == 400
+
+    db.session.refresh(entry)
+    db.session.refresh(win)
+    assert not entry.is_win and entry.version == 1
+    assert win.is_win and win.win_part == "I prepared." and win.version == 1
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    marked = client.post(f"/wins/{entry.id}/mark",
+                         data={"win_part": "I rehearsed.", "csrf_token": csrf_token_from(page)})
+    assert marked.status_code == 302
+    db.session.refresh(entry)
+    assert entry.is_win
 
 
 # --- privacy ------------------------------------------------------------------------

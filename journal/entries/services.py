@@ -96,6 +96,20 @@ def _set_win(entry: Entry, is_win: bool, win_part: str | None) -> None:
     entry.win_part = (win_part or "").strip() or None
 
 
+def set_win(entry: Entry, *, is_win: bool, win_part: str | None) -> Entry:
+    """Mark or unmark a win, or rewrite the user's part in it, from outside the editor.
+    An edit like any other: the version rises (an editor opened before gets the conflict
+    page rather than undoing the mark), the words are counted again and the search
+    index learns the new part. Unmarking keeps the part, as the editor does."""
+    _set_win(entry, is_win, win_part)
+    _count_entry_words(entry)
+    entry.version += 1
+    entry.updated_at = utcnow()
+    db.session.flush()
+    index_entries(db.session.connection(), [entry.id])
+    return entry
+
+
 def set_starred(entry: Entry, starred: bool) -> None:
     """Star or unstar; not an edit, so the version stays and open editors are unaffected."""
     entry.starred = starred
