@@ -65,7 +65,8 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
               help="Seed for the random choices, for repeatable text and tags.")
 @with_appcontext
 def demo_data_command(username: str, count: int, seed: int | None) -> None:
-    """Add COUNT varied entries with tags, spread over the past two years, to an account."""
+    """Add COUNT varied entries with tags, spread over the past two years, to an account:
+    wins with their part, reframes with beliefs, prompt answers and starred entries."""
     from journal.demo import insert_demo_entries
 
     user = find_user(username)
@@ -80,7 +81,8 @@ def demo_data_command(username: str, count: int, seed: int | None) -> None:
     db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(
-        f"Added {result.entries:,} entries ({result.starred:,} starred, "
+        f"Added {result.entries:,} entries ({result.starred:,} starred, {result.wins:,} wins, "
+        f"{result.reframes:,} reframes, {result.answers:,} answering a prompt; "
         f"{result.links:,} tag links over {result.tags} tags, {result.new_tags} of them new) "
         f"for {user.display_name!r} in {seconds:.1f} s."
     )

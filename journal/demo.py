@@ -1,5 +1,9 @@
 """Demo entries for ``flask --app journal demo-data``: an engineer's working life over
 two years, composed at random from short sentences so that no two entries read alike.
+Every page has something to show: wins with the writer's part in them (an entry is a
+win exactly when it is tagged #win), reframes of a doubt with the belief in the harsh
+reading before and after (easing over the two years), answers to built-in prompts, and
+starred entries.
 
 The rows go in with SQLAlchemy Core bulk inserts (executemany in batches) inside the
 caller's transaction, which is what makes a hundred thousand entries take seconds.
@@ -12,195 +16,39 @@ from functools import cache
 
 from sqlalchemy import insert, select
 
+from journal.demo_phrases import (
+    CLOSINGS,
+    CODENAME_SENTENCES,
+    DONE_INTROS,
+    DONE_ITEMS,
+    EXTRA_TAGS,
+    FEATURES,
+    INLINE_TEMPLATES,
+    PEOPLE,
+    PLAN_INTROS,
+    PLAN_ITEMS,
+    PROMPT_THEMES,
+    REFRAME_FIELDS,
+    SERVICES,
+    SYLLABLES,
+    THEME_NAMES,
+    THEME_TITLES,
+    THEMES,
+    TITLES,
+    TOPICS,
+    WIN_PARTS,
+)
 from journal.entries.services import count_words
 from journal.extensions import db
-from journal.models import Entry, EntryTag, Tag, utcnow
+from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, utcnow
+from journal.ownership import visible_prompts
 from journal.search.index import index_entries
 from journal.tags.names import canonical_tag
 
 BATCH_SIZE = 5_000
 SPAN_DAYS = 730
 
-PEOPLE = ["Priya", "Tomás", "Mei", "Jonas", "Amara", "Kenji", "Sofia", "Ravi", "Lena",
-          "Omar", "Grace", "Mateo", "Inès", "Yusuf", "Hana", "Felix"]
-FEATURES = ["the CSV export", "search filters", "the billing retry job", "dark mode",
-            "the onboarding checklist", "offline drafts", "the audit log", "rate limiting",
-            "the new settings page", "single sign-on", "the importer", "webhook retries",
-            "the mobile layout", "bulk edit", "the reporting dashboard", "saved searches"]
-SERVICES = ["the payments service", "the queue workers", "the search index",
-            "the auth gateway", "the nightly backup job", "the public API", "the mail relay"]
-TOPICS = ["query planners", "CRDTs", "TLS certificates", "accessibility audits",
-          "feature flags", "property-based testing", "load balancers", "database indexes"]
-
-# Each theme: (the tags it suggests, its sentences). Placeholders are filled per entry.
-THEMES: dict[str, tuple[list[str], list[str]]] = {
-    "launch": (["work/launch", "win", "work"], [
-        "We shipped {feature} today.",
-        "{feature} went out to every customer this afternoon, behind a flag we never had "
-        "to touch.",
-        "The launch was quieter than I feared: {n} sign-ups in the first hour and no "
-        "rollback.",
-        "I kept finding small things to polish, and we shipped anyway. Nobody noticed the "
-        "things I worried about.",
-        "Support forwarded a note from a customer who said {feature} saves them an "
-        "afternoon a week.",
-        "It is not perfect, but it is in people's hands, which is where it can get better.",
-        "Release notes are out. {person} wrote the customer-facing part better than I "
-        "would have.",
-        "Rolled out to {pct}% of accounts; error rates stayed flat.",
-        "The first real user of {feature} found a use for it we never planned.",
-    ]),
-    "review": (["work/review", "team"], [
-        "{person} left {n} comments on my pull request, and most of them were right.",
-        "I reviewed {person}'s change to {feature} and learned a trick with the query "
-        "planner.",
-        "A review comment stung for about ten minutes, then it made the code better.",
-        "I approved a change I would have written differently. Different is not wrong.",
-        "My review queue is down to {small}. Small pull requests really are faster for "
-        "everyone.",
-        "I asked for tests on the edge cases and {person} found a real bug while writing "
-        "them.",
-        "Split my change into three smaller ones; each got reviewed within the hour.",
-    ]),
-    "bugs": (["work/bugs", "work"], [
-        "Spent the morning on a bug in {service} that only showed up under load.",
-        "The bug was an off-by-one in the pagination, hiding in plain sight for {small} "
-        "months.",
-        "Found the cause of the flaky test: two tests shared a temporary directory.",
-        "I fixed a bug that no customer had reported and probably none ever would. Next "
-        "time I will weigh that before spending a day on it.",
-        "Wrote a failing test first, and then the fix was four lines.",
-        "The time zone bug again. This time I wrote down how it works so the next person "
-        "does not have to rediscover it.",
-        "Bisected {n} commits in twenty minutes. Tools are good when you remember them.",
-    ]),
-    "oncall": (["work/oncall", "work"], [
-        "Paged at {hour} for {service}. A full disk, cleared in twenty minutes.",
-        "The incident review was calm and nobody went looking for someone to blame.",
-        "Our runbook worked exactly as written, which is a small victory for the person "
-        "who wrote it: me.",
-        "Quiet on-call week: {small} alerts, all of them real, none of them urgent.",
-        "Handed over on-call with a short list and no open incidents.",
-    ]),
-    "thanks": (["thanks", "team"], [
-        "{person} paired with me for an hour and untangled the migration plan.",
-        "Thanked {person} for the careful review. I should say those things out loud "
-        "more often.",
-        "{person} stayed late to help test the release. I owe them a coffee.",
-        "{person} said my design doc was the clearest one this quarter.",
-        "A new teammate asked me for help, which means somebody thinks I know things.",
-        "{person} covered my on-call shift without being asked twice.",
-    ]),
-    "doubt": (["doubt"], [
-        "I felt as if everyone else understood the architecture better than I do.",
-        "The old feeling that I got this job by luck came back during the planning "
-        "meeting.",
-        "I worried my estimate was naive. It was off by a day, which is normal.",
-        "I was afraid to ask a basic question in the channel; I asked anyway, and two "
-        "others had the same one.",
-        "I compared my first draft with someone else's finished work again.",
-        "Sat on a pull request for a day because it did not feel good enough to show.",
-    ]),
-    "evidence": (["doubt", "win"], [
-        "Evidence against the doubt: {n} pull requests merged this month, {small} reviews "
-        "given.",
-        "I read my notes from a year ago. What scared me then is routine now.",
-        "My manager asked me to lead the next project. People do not do that out of pity.",
-        "The feature I doubted most has the fewest support tickets.",
-        "Facts, not feelings: {service} met its error budget all quarter, and I own it.",
-        "Three people asked me about {topic} this week. I know more than I give myself "
-        "credit for.",
-    ]),
-    "win": (["win"], [
-        "Small win: the build is {n} seconds faster since I cached the dependencies.",
-        "Closed the oldest ticket on the board.",
-        "The demo went well, and the questions afterwards were about what comes next, not "
-        "about what is broken.",
-        "Cut the test suite from {big} minutes to {small}.",
-        "A customer renewed and named {feature} as the reason.",
-    ]),
-    "health": (["health"], [
-        "Walked at lunch instead of eating at the desk. The afternoon was better for it.",
-        "Slept badly and still did decent work. I do not need perfect conditions.",
-        "Logged off at six. The bug will still be there tomorrow, and so will I.",
-        "Took a real day off. Nothing broke.",
-        "Stopped at the end of a thought instead of the end of my energy.",
-    ]),
-    "learning": (["learning"], [
-        "Read up on {topic} and finally understood a design decision from last year.",
-        "Learned enough about {topic} today to ask better questions tomorrow.",
-        "Watched {person} debug with a profiler and copied the habit.",
-        "Wrote a short note on {topic} for the team wiki; writing it taught me the gaps.",
-    ]),
-    "planning": (["work/planning", "work"], [
-        "Planning took two hours. We cut scope to what we can finish well.",
-        "Wrote the design doc for {feature}. Three open questions left, fewer than "
-        "yesterday.",
-        "Said no to a nice-to-have so that the important part ships on time.",
-        "Estimated {feature} at two weeks and said the risks out loud this time.",
-    ]),
-    "mentoring": (["team/1on1", "team"], [
-        "In my one-on-one with {person} we talked about how to say no to extra projects.",
-        "{person} asked how I decide when something is good enough. I had an answer.",
-        "My mentor pointed out that I describe my own work with the word just. Just "
-        "fixed, just shipped.",
-    ]),
-}
-THEME_NAMES = list(THEMES)
-
-THEME_TITLES = {
-    "launch": ["Launch day", "Shipped {feature}", "Good enough, and out", "Release week"],
-    "review": ["Review notes", "On being reviewed", "Small pull requests"],
-    "bugs": ["A bug that hid for months", "Bug hunt", "The fix was four lines"],
-    "oncall": ["On-call, night {small}", "After the incident", "A quiet pager"],
-    "thanks": ["Thanks, {person}", "People who helped this week"],
-    "doubt": ["The doubt again", "A wobbly day", "Not feeling it"],
-    "evidence": ["The doubt, and the facts", "Numbers from this month", "Evidence"],
-    "win": ["Small wins", "A good day", "Before the demo"],
-    "health": ["A slower day", "Logged off on time", "Rest"],
-    "learning": ["What I learned about {topic}", "Reading notes"],
-    "planning": ["Planning week", "Cutting scope", "Design doc for {feature}"],
-    "mentoring": ["One-on-one with {person}", "Mentoring notes"],
-}
-TITLES = ["Friday", "Monday", "Retro notes", "A long week", "Starting again", "Midweek"]
-
-CLOSINGS = [
-    "Tomorrow: write the migration and ask {person} to review it.",
-    "Next step: one small pull request before lunch.",
-    "Tomorrow I start again, with a shorter list.",
-    "Next: write the follow-up ticket while I still remember the details.",
-    "Tomorrow's first job is the thing I avoided today.",
-]
-
-DONE_INTROS = ["What went well:", "Evidence, not feelings:", "Done today:"]
-DONE_ITEMS = [
-    "merged the change to {feature}", "answered {person}'s question about {service}",
-    "reviewed {small} pull requests", "fixed the flaky test", "wrote the release notes",
-    "paired with {person}", "closed {small} tickets", "updated the runbook",
-    "asked for help early", "deleted more code than I added", "said no to a meeting",
-    "finished the design doc", "shipped a small fix to {feature}",
-]
-PLAN_INTROS = ["For tomorrow:", "Plan:", "Next week:"]
-PLAN_ITEMS = [
-    "write the tests for {feature}", "ask {person} about {service}", "update the runbook",
-    "split the big pull request", "book an hour with {person}", "read about {topic}",
-    "answer the open review comments", "write down what went well", "close two old tickets",
-]
-
-# Project code names made of three syllables: thousands of distinct words, each in a
-# handful of entries, like the names and tickets that make real journals searchable.
-SYLLABLES = ["ka", "lo", "mi", "ru", "te", "va", "zo", "ni", "pe", "sa", "do", "fi", "gu",
-             "ha", "jo", "ber", "tan", "quil", "mor", "dex"]
-CODENAME_SENTENCES = [
-    "The {codename} spike taught me more than I expected.",
-    "Finally closed the last {codename} ticket.",
-    "{person} asked me to review the {codename} design doc.",
-    "Wrote the migration plan for {codename}.",
-]
-EXTRA_TAGS = ["work", "team", "win", "health", "learning", "Thanks"]
-
-INLINE_TEMPLATES = ["Filing this under #{tag}.", "More #{tag} than I expected.",
-                    "(#{tag})", "A #{tag} day, on balance."]
+WIN_TAG = "win"  # an entry is a win exactly when it carries this tag
 
 # Hours people tend to write at, weighted: mornings, lunch, and mostly evenings.
 HOURS = list(range(24))
@@ -214,9 +62,30 @@ _canonical = cache(canonical_tag)
 class DemoResult:
     entries: int = 0
     starred: int = 0
+    wins: int = 0
+    reframes: int = 0
+    answers: int = 0
     links: int = 0
     tags: int = 0
     new_tags: int = 0
+
+
+@dataclass
+class DemoEntry:
+    """One composed entry. ``reframe`` holds the guided fields of a reframe, ``prompt``
+    the ``(id, text)`` of the built-in prompt it answers."""
+
+    title: str | None
+    body: str
+    tags: list[str]
+    starred: bool
+    win_part: str | None = None
+    reframe: dict | None = None
+    prompt: tuple[int, str] | None = None
+
+    @property
+    def is_win(self) -> bool:
+        return any(_canonical(tag) == WIN_TAG for tag in self.tags)
 
 
 def _fill(rng: random.Random) -> dict:
@@ -235,8 +104,11 @@ def _sentence(template: str, values: dict) -> str:
     return text[0].upper() + text[1:]
 
 
-def compose_entry(rng: random.Random) -> tuple[str | None, str, list[str], bool]:
-    """``(title, body, tag display names, starred)`` for one random entry."""
+def compose_entry(rng: random.Random, *, progress: float = 0.5,
+                  prompts: dict[str, list[tuple[int, str]]] | None = None) -> DemoEntry:
+    """One random entry. ``progress`` (0 for the oldest entry, 1 for the newest) eases
+    the belief in a reframe's harsh reading over time; ``prompts`` are the built-in
+    prompts by theme, as ``(id, text)``, that an entry may answer."""
     values = _fill(rng)
     themes = rng.sample(THEME_NAMES, rng.choice((1, 1, 2, 2, 3)))
     paragraphs = []
@@ -282,7 +154,30 @@ def compose_entry(rng: random.Random) -> tuple[str | None, str, list[str], bool]
     if rng.random() < 0.6:
         choices = THEME_TITLES[themes[0]] if rng.random() < 0.8 else TITLES
         title = _sentence(rng.choice(choices), values)
-    return title, "\n\n".join(paragraphs), tags, rng.random() < 0.1
+    entry = DemoEntry(title, "\n\n".join(paragraphs), tags, rng.random() < 0.1)
+    if entry.is_win and rng.random() < 0.9:  # a few wins wait for their part
+        entry.win_part = _sentence(rng.choice(WIN_PARTS), values)
+    if "doubt" in themes and rng.random() < 0.5:
+        entry.reframe = _compose_reframe(rng, values, progress)
+        if rng.random() < 0.5:  # the text is "anything else", often left empty
+            entry.body = ""
+    answerable = [prompt for key in PROMPT_THEMES[themes[0]] for prompt in
+                  (prompts or {}).get(key, [])]
+    if answerable and rng.random() < 0.25:
+        entry.prompt = rng.choice(answerable)
+    return entry
+
+
+def _compose_reframe(rng: random.Random, values: dict, progress: float) -> dict:
+    """The guided fields, and a belief in the harsh reading (0 to 10) that starts near 8
+    two years ago and near 5 lately, and drops after writing it out."""
+    fields = {name: _sentence(rng.choice(pool), values)
+              for name, pool in REFRAME_FIELDS.items()}
+    before = round(8 - 3 * progress + rng.gauss(0, 1.2))
+    before = min(10, max(2, before))
+    fields["belief_before"] = before
+    fields["belief_after"] = max(0, before - rng.choice((0, 1, 2, 2, 3, 3, 4)))
+    return fields
 
 
 def _timestamps(rng: random.Random, count: int, now: datetime) -> list[float]:
@@ -305,7 +200,8 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                         connection=None) -> DemoResult:
     """Insert ``count`` demo entries for ``owner_id`` in the session's transaction (the
     caller commits). Tags the owner already has are reused; a new tag is created when
-    first used, dated like the oldest entry that uses it."""
+    first used, dated like the oldest entry that uses it. The same ``seed`` and ``now``
+    give the same entries."""
     rng = random.Random(seed)
     now = now or utcnow()
     connection = connection or db.session.connection()
@@ -316,19 +212,22 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
     insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
 
     stamps = _timestamps(rng, count, now)
+    prompts = _builtin_prompts(connection, owner_id)
     for start in range(0, count, batch_size):
-        rows, entry_tags = [], []
-        for stamp in stamps[start:start + batch_size]:
-            title, body, tag_names, starred = compose_entry(rng)
+        rows, entry_tags, guided = [], [], []
+        for offset, stamp in enumerate(stamps[start:start + batch_size], start):
+            entry = compose_entry(rng, progress=offset / max(1, count - 1), prompts=prompts)
             created = datetime.fromtimestamp(stamp, UTC)
             updated = created
             if rng.random() < 0.15:  # edited later the same day or a few days on
                 updated = min(now, created + timedelta(minutes=rng.randint(5, 60 * 24 * 5)))
-            rows.append({"owner_id": owner_id, "title": title, "body": body,
-                         "created_at": created, "updated_at": updated, "starred": starred,
-                         "version": 1, "word_count": count_words(body)})
-            entry_tags.append((tag_names, created))
-            result.starred += starred
+            rows.append(_entry_row(owner_id, entry, created, updated))
+            entry_tags.append((entry.tags, created))
+            guided.append(entry.reframe)
+            result.starred += entry.starred
+            result.wins += entry.is_win
+            result.reframes += entry.reframe is not None
+            result.answers += entry.prompt is not None
 
         for tag_names, created in entry_tags:
             for shown in tag_names:
@@ -347,8 +246,38 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                  for shown in tag_names]
         if pairs:
             connection.execute(insert(links), pairs)
+        reframes = [{"entry_id": entry_id, **fields}
+                    for entry_id, fields in zip(ids, guided, strict=True) if fields]
+        if reframes:
+            connection.execute(insert(Reframe.__table__), reframes)
         index_entries(connection, ids)
         result.entries += len(rows)
         result.links += len(pairs)
     result.tags = len(tag_ids)
     return result
+
+
+def _builtin_prompts(connection, owner_id: int) -> dict[str, list[tuple[int, str]]]:
+    """The built-in prompts still in the library, as ``(id, text)`` by theme, in a fixed
+    order so that a seed always picks the same ones."""
+    rows = connection.execute(
+        visible_prompts(owner_id).where(Prompt.key.is_not(None))
+        .with_only_columns(Prompt.theme, Prompt.id, Prompt.text).order_by(Prompt.key))
+    by_theme: dict[str, list[tuple[int, str]]] = {}
+    for theme, prompt_id, text in rows:
+        by_theme.setdefault(theme, []).append((prompt_id, text))
+    return by_theme
+
+
+def _entry_row(owner_id: int, entry: DemoEntry, created: datetime,
+               updated: datetime) -> dict:
+    """The ``entries`` row for a composed entry: every column named, as executemany needs."""
+    reframe = entry.reframe or {}
+    guided = [reframe.get(name) for name in Reframe.TEXT_FIELDS]
+    prompt_id, prompt_text = entry.prompt or (None, None)
+    return {"owner_id": owner_id, "title": entry.title, "body": entry.body,
+            "created_at": created, "updated_at": updated, "starred": entry.starred,
+            "version": 1, "kind": REFRAME if entry.reframe else NOTE,
+            "is_win": entry.is_win, "win_part": entry.win_part,
+            "prompt_id": prompt_id, "prompt_text": prompt_text,
+            "word_count": count_words(entry.body, entry.win_part, *guided)}

@@ -1,10 +1,15 @@
 """The flask commands: ``create-user`` and ``demo-data``."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
+from journal.demo import insert_demo_entries
+from journal.entries.services import count_words
 from journal.extensions import db
-from journal.models import Entry, EntryTag, Tag, User
+from journal.models import REFRAME, Entry, EntryTag, Reframe, Tag, User
 from journal.ownership import owned
+from journal.search.service import search
 from journal.tags.names import inline_tags
 
 GOOD_PASSWORD = "plenty of quiet evenings"
@@ -119,6 +124,83 @@ def test_demo_data_fills_only_the_named_account(runner, user, other_user):
         assert {name for name, _ in inline_tags(entry.body)} <= {tag.name for tag in entry.tags}
     days = {entry.created_at.date() for entry in entries}
     assert (max(days) - min(days)).days > 365
+
+
+def test_demo_data_fills_the_wins_reframes_and_insights_pages(runner, client, user, login):
+    result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "400",
+                                 "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    login(user)
+
+    wins_page = client.get("/wins/").get_data(as_text=True)
+    assert wins_page.count('class="win"') >= 10 and "Your part:" in wins_page
+    reframes_page = client.get("/entries/?kind=reframe").get_data(as_text=True)
+    assert reframes_page.count('class="entry-card') >= 10
+    insights = client.get("/insights/?range=all").get_data(as_text=True)
+    assert 'id="chart-belief-title"' in insights and "No reframes in this range" not in insights
+    assert 'id="chart-themes-title"' in insights  # prompts answered, by theme
+    assert "Tick \"This was a win\"" not in insights
+
+
+def test_demo_wins_are_exactly_the_entries_tagged_win(runner, user):
+    result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "400",
+                                 "--seed", "5"])
+    assert result.exit_code == 0, result.output
+
+    entries = db.session.scalars(owned(Entry, user)).all()
+    wins = [entry for entry in entries if entry.is_win]
+    tagged = [entry for entry in entries if "win" in {tag.name for tag in entry.tags}]
+    assert wins and {entry.id for entry in wins} == {entry.id for entry in tagged}
+    assert f"{len(wins)} wins" in result.output
+    with_part = [entry for entry in wins if entry.win_part]
+    assert len(with_part) > len(wins) * 0.7
+    assert all(entry.win_part.startswith("I ") for entry in with_part)
+
+
+def test_demo_reframes_prompts_and_stars_are_real(runner, user):
+    result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "400",
+                                 "--seed", "5"])
+    assert result.exit_code == 0, result.output
+
+    entries = db.session.scalars(owned(Entry, user)).all()
+    reframes = [entry for entry in entries if entry.kind == REFRAME]
+    assert reframes and all(entry.reframe is not None for entry in reframes)
+    assert all(entry.reframe is None for entry in entries if entry.kind != REFRAME)
+    for entry in reframes:
+        guided = entry.reframe
+        assert all(getattr(guided, name) for name in Reframe.TEXT_FIELDS)
+        assert 0 <= guided.belief_after <= guided.belief_before <= 10
+        assert entry.display_title != "Untitled entry"
+        assert entry.word_count == count_words(
+            entry.body, entry.win_part, *[getattr(guided, n) for n in Reframe.TEXT_FIELDS])
+
+    answers = [entry for entry in entries if entry.prompt_id is not None]
+    assert answers
+    for entry in answers:
+        assert entry.prompt.owner_id is None and entry.prompt_text == entry.prompt.text
+    assert len({entry.prompt.theme for entry in answers}) >= 5
+    assert 0 < sum(entry.starred for entry in entries) < len(entries) / 4
+
+    # Words only ever written in a win's part or a reframe's fields are found.
+    hits = [hit.entry for hit in search(user, "rehearsed OR verdict", per_page=100).hits]
+    assert any(entry.is_win for entry in hits) and any(entry.reframe for entry in hits)
+    assert all("rehearsed" not in entry.body and "verdict" not in entry.body for entry in hits)
+
+
+def test_demo_data_is_the_same_for_the_same_seed(app, user, other_user):
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    for owner in (user, other_user):
+        insert_demo_entries(owner.id, 150, seed=11, now=now, batch_size=40)
+    db.session.commit()
+
+    def summary(owner):
+        return [(entry.title, entry.body, entry.created_at, [tag.name for tag in entry.tags],
+                 entry.starred, entry.is_win, entry.win_part, entry.kind, entry.prompt_text,
+                 entry.reframe and (entry.reframe.happened, entry.reframe.belief_before,
+                                    entry.reframe.belief_after))
+                for entry in db.session.scalars(owned(Entry, owner).order_by(Entry.id))]
+
+    assert summary(user) == summary(other_user)
 
 
 def test_demo_data_creates_only_tags_it_uses(runner, user):
