@@ -180,15 +180,31 @@ def test_jrnl_export_is_read_in_the_chosen_zone():
     first, gap, repeated, long = journal.entries
     assert journal.format == "jrnl" and first.starred and not gap.starred
     assert (first.title, first.body) == ("Grüße aus 東京 🎉", "Crème brûlée.\n@work done")
-    assert first.tags == ["work", "Work-Trip", "c"] and first.created_at == utc(2021, 3, 4, 8, 30)
+    assert first.tags == ["work", "Work-Trip", "c++", "!!"]
+    assert first.created_at == utc(2021, 3, 4, 8, 30)
     assert gap.created_at == utc(2024, 3, 31, 1, 30)  # 02:30 does not exist: 03:30 CEST
     assert repeated.created_at == utc(2024, 10, 27, 0, 30)  # the first 02:30, in CEST
     assert gap.body == repeated.body == ""
     assert long.title is None and long.body == "t" * 201 + "\n\nrest"
     assert journal.notes == [
-        "2 tags were changed to fit the journal's tag rules, e.g. '@Work Trip' became "
-        "'work-trip'.", "1 tag without letters or digits was left out, e.g. '@!!'.",
+        "1 tag was changed to fit the journal's tag rules, e.g. '@Work Trip' became "
+        "'work-trip'.",
         "1 title is longer than 200 characters; each now opens its entry's text instead."]
+
+
+def test_jrnl_tags_that_differ_only_in_symbols_stay_apart():
+    document = {"tags": {"@c": 1, "@c++": 1, "@c#": 1}, "entries": [
+        jrnl_entry(body="Three languages @c @c++ @c#", tags=["@c", "@c++", "@c#", "@C"]),
+        jrnl_entry(body="Spaces", tags=["@Work Trip", "@work-trip", "@\"", "@,"])]}
+    symbols, spaces = read(document, "jrnl.json").entries
+    assert symbols.tags == ["c", "c++", "c#"]
+    assert spaces.tags == ["Work-Trip"]
+    assert read(document, "jrnl.json").notes == [
+        "1 tag was changed to fit the journal's tag rules, e.g. '@Work Trip' became "
+        "'work-trip'.",
+        "1 pair of tags that differ only in spaces or in characters a tag cannot hold became "
+        "one tag, e.g. '@Work Trip' and '@work-trip' both became 'work-trip'.",
+        "2 tags with nothing a tag can hold were left out, e.g. '@\"'."]
 
 
 @pytest.mark.parametrize(("entry", "expected"), [
@@ -371,6 +387,11 @@ def test_the_wrong_format_chosen_says_what_the_file_looks_like(chosen, actual, l
 def test_foreign_tags_fit_the_rules():
     assert fit_tag("Work Trip") == ("Work-Trip", "work-trip")
     assert fit_tag("#a//b/") == ("a/b", "a/b")
-    assert fit_tag("İstanbul 2024!") == ("istanbul-2024", "istanbul-2024")
+    assert fit_tag("İstanbul 2024!") == ("İstanbul-2024!", "i̇stanbul-2024!")
     assert fit_tag("x" * 100)[1] == "x" * 64
-    assert fit_tag("🎉") is None
+    assert fit_tag("@C++") == ("C++", "c++")
+    assert fit_tag("Node.js") == ("Node.js", "node.js")
+    assert fit_tag(".NET/./core/..") == (".NET/core", ".net/core")
+    assert fit_tag("~home") == ("home", "home")
+    assert fit_tag("🎉") == ("🎉", "🎉")
+    assert fit_tag('@"') is None and fit_tag(",") is None

@@ -85,6 +85,23 @@ def test_filters_in_the_query(user, journal):
     assert titles(user, "after:2026-03-04 before:2026-03-11") == ["Plan worries", "Review"]
 
 
+def test_a_tag_filter_tells_tags_apart_by_their_symbols(client, logged_in, make_entry):
+    day = lambda d: datetime(2026, 4, d, 12, tzinfo=UTC)  # noqa: E731
+    make_entry(logged_in, "Pointers.", title="Plain", tags="c", created_at=day(1))
+    make_entry(logged_in, "Templates.", title="Plus", tags="c++", created_at=day(2))
+    make_entry(logged_in, "LINQ.", title="Sharp", tags="C#", created_at=day(3))
+    make_entry(logged_in, "Runtime.", title="Dotnet", tags=".NET/core", created_at=day(4))
+
+    assert titles(logged_in, "tag:c") == ["Plain"]
+    assert titles(logged_in, "tag:c++") == ["Plus"]
+    assert titles(logged_in, "tag:C#") == ["Sharp"]
+    assert titles(logged_in, "tag:#c#") == ["Sharp"]
+    assert titles(logged_in, "tag:.net") == ["Dotnet"]
+    assert titles(logged_in, "", tags=("c#",)) == ["Sharp"]
+    page = client.get("/search", query_string={"q": "", "tag": "c#"}).get_data(as_text=True)
+    assert "Sharp" in page and "Plus" not in page and "Plain" not in page
+
+
 def test_page_filters_combine_with_the_query(user, journal):
     assert titles(user, "", tags=("work",), start=datetime(2026, 3, 2).date()) == ["Review"]
     assert titles(user, "deployment", win=True) == ["Mentoring"]

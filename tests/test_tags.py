@@ -2,6 +2,7 @@
 and deleting them, told through Ana ("ana") and, where privacy matters, Bo ("bo")."""
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
@@ -112,7 +113,7 @@ TAG_LIKE = st.text(
 
 
 @given(st.one_of(TAG_LIKE, st.text(max_size=80)))
-def test_canonical_tag_is_idempotent_and_only_letters_digits_and_separators(raw):
+def test_canonical_tag_is_idempotent_and_has_no_space_comma_quote_or_control(raw):
     try:
         name = canonical_tag(raw)
     except InvalidTag as problem:
@@ -121,8 +122,30 @@ def test_canonical_tag_is_idempotent_and_only_letters_digits_and_separators(raw)
         return
     assert canonical_tag(name) == name
     assert 1 <= len(name) <= MAX_TAG_LENGTH
-    assert all(char.isalnum() or char in "-_/" for char in name)
-    assert not name.startswith("/") and not name.endswith("/") and "//" not in name
+    assert not any(char.isspace() or char in ',"' for char in name)
+    assert not name.startswith(("/", "#", "~")) and not name.endswith("/") and "//" not in name
+    assert not {".", ".."} & set(name.split("/"))
+
+
+def canonical_under_the_old_rules(raw: str) -> str | None:
+    """What names were before they kept symbols: letters, digits, - _ and / only."""
+    name = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).casefold().strip())
+    name = name.removeprefix("#")
+    if not name or len(name) > MAX_TAG_LENGTH or not all(
+            char.isalnum() or char in "-_/" for char in name):
+        return None
+    if name.startswith("/") or name.endswith("/") or "//" in name:
+        return None
+    return name
+
+
+@given(st.one_of(TAG_LIKE, st.text(max_size=80)))
+def test_every_spelling_of_a_stored_tag_still_resolves_to_it(raw):
+    """The rules only grew: what the old ones accepted keeps its canonical name, so
+    stored tags keep their names and addresses and nothing needs rewriting."""
+    old = canonical_under_the_old_rules(raw)
+    if old is not None:
+        assert canonical_tag(raw) == old
 
 
 @pytest.mark.parametrize(
@@ -134,11 +157,21 @@ def test_canonical_tag_folds_case_and_compatibility_forms(raw, expected):
     assert canonical_tag(raw) == expected
 
 
+def test_tags_that_differ_only_in_symbols_stay_apart():
+    names = [canonical_tag(raw) for raw in
+             ("C", "C++", "C#", "#c#", ".NET", "Node.js", "R&D", "work/c++", "semi;colon")]
+    assert names == ["c", "c++", "c#", "c#", ".net", "node.js", "r&d", "work/c++",
+                     "semi;colon"]
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [("has space", "a space"), ("", "empty"), ("#", "empty"), ("a" * 65, "at most 64"),
      ("/work", "cannot start"), ("work/", "cannot start"), ("a//b", "cannot start"),
-     ("semi;colon", "“;”")],
+     ("a,b", "“,”, which separates tags"), ('say"hi"', "quotation marks"),
+     ("a\u200bb", "invisible control character"), (".", "cannot be “.” or “..”"),
+     ("work/..", "cannot be “.” or “..”"), ("~rename", "cannot start with “~”"),
+     ("##double", "cannot start with “#”")],
 )
 def test_an_invalid_tag_is_refused_with_a_message_naming_it(raw, reason):
     with pytest.raises(InvalidTag) as caught:
@@ -165,6 +198,13 @@ def test_a_tag_keeps_how_it_was_typed_for_display():
 def test_trailing_punctuation_is_not_part_of_a_tag():
     assert names_in("Done with #launch. Then (#retro), #review-, #plan/") == [
         "launch", "retro", "review", "plan"]
+
+
+def test_inline_tags_keep_plus_hash_and_inner_dots():
+    body = "Ported the #C++ parser to #C#, then #node.js and #.NET. Ended the day at #work."
+    assert inline_tags(body) == [("c++", "C++"), ("c#", "C#"), ("node.js", "node.js"),
+                                 (".net", ".NET"), ("work", "work")]
+    assert names_in("Is it #c? Or #c++? Or #c#!") == ["c", "c++", "c#"]
 
 
 def test_tags_inside_code_are_not_tags():
@@ -206,6 +246,54 @@ def test_rewriting_inline_tags_leaves_code_and_lookalikes_alone():
     body = "#work and #work/launch, `#work` in code, #workshop and #Work."
     assert rename_inline_tags(body, "work", "job") == (
         "#job and #job/launch, `#work` in code, #workshop and #job.")
+
+
+# --- tags with symbols, wherever a tag is written -------------------------------------
+
+def test_tags_with_symbols_stay_apart_from_the_form_to_the_tag_pages(client, logged_in):
+    bodies = {"c": "Plain C today.", "c++": "Templates again.", "c#": "LINQ is neat.",
+              ".net": "Runtime upgrade.", "node.js": "Event loop."}
+    ids = {}
+    for tag, body in bodies.items():
+        response = client.post("/entries/new", data={"body": body, "tags": tag.upper()})
+        assert response.status_code == 302
+        ids[tag] = int(response.headers["Location"].rsplit("/", 1)[-1])
+
+    assert tag_names(logged_in) == sorted(bodies)
+    listing = client.get("/tags/").get_data(as_text=True)
+    for address in ('href="/tags/c"', 'href="/tags/c++"', 'href="/tags/c%23"',
+                    'href="/tags/.net"', 'href="/tags/node.js"'):
+        assert address in listing
+    assert "#C#" in listing and "#NODE.JS" in listing
+    for tag, address in [("c", "/tags/c"), ("c++", "/tags/c++"), ("c#", "/tags/c%23"),
+                         (".net", "/tags/.net"), ("node.js", "/tags/node.js")]:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert entry_ids_on(response.get_data(as_text=True)) == [ids[tag]]
+    entry_page = client.get(f"/entries/{ids['c#']}").get_data(as_text=True)
+    assert 'href="/tags/c%23"' in entry_page
+
+
+def test_inline_tags_with_symbols_are_stored_and_a_sentence_period_ends_a_tag(
+        client, logged_in):
+    client.post("/entries/new", data={
+        "body": "Moved the #c++ build to #node.js tooling, then back to #work.", "tags": ""})
+    entry = db.session.scalar(owned(Entry, logged_in))
+    assert tags_of(entry.id) == ["c++", "node.js", "work"]
+
+
+def test_renaming_and_deleting_a_tag_with_a_hash_in_its_name(client, logged_in, make_entry):
+    sharp = make_entry(logged_in, "Learning #c# and some #c.")
+    response = client.post("/tags/~rename/c%23", data={"new_name": "F#"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/tags/f%23")
+    assert stored_entry(sharp.id).body == "Learning #f# and some #c."
+    assert tags_of(sharp.id) == ["c", "f#"]
+
+    response = client.post("/tags/~delete/f%23")
+    assert response.status_code == 302
+    assert tags_of(sharp.id) == ["c"]
+    assert stored_entry(sharp.id).body == "Learning f# and some #c."
 
 
 # --- the tag list and a tag's page ------------------------------------------------------
@@ -410,7 +498,7 @@ def test_a_tag_cannot_be_renamed_into_its_own_subtree(client, logged_in, make_en
 
 @pytest.mark.parametrize(("new_name", "message"), [
     ("has space", "“has space” is not a valid tag: it contains a space"),
-    ("semi;colon", "“semi;colon” is not a valid tag"),
+    ("a,b", "“a,b” is not a valid tag"),
     ("/job", "“/job” is not a valid tag"),
     ("", "This field is required."),
 ])

@@ -1,8 +1,14 @@
 """Tag names: canonical form, validation, and ``#tags`` written inline in a body.
 
-A canonical tag name is NFKC-normalized and case-folded, at most 64 characters of
-letters, digits, ``-``, ``_`` and ``/``; ``/`` separates levels (``work/launch`` is
-a child of ``work``), so it may not start or end a name or appear twice in a row.
+A canonical tag name is NFKC-normalized and case-folded, at most 64 characters. It
+keeps the symbols people name things with (``c++``, ``c#``, ``.net``, ``node.js``,
+``r&d``), so tags that differ only in them stay apart. It holds no whitespace, no
+``,`` (which separates tags in the tag field), no double quotes (which quote words in
+search) and no invisible control characters. ``/`` separates levels (``work/launch``
+is a child of ``work``), so it may not start or end a name or appear twice in a row,
+and no level is ``.`` or ``..`` (which a browser would resolve away in the tag's
+address). A name does not start with ``#`` (the sign of a tag, dropped when typed)
+or ``~`` (which starts the tag pages' own addresses).
 """
 
 import re
@@ -12,7 +18,9 @@ from collections.abc import Iterable
 MAX_TAG_LENGTH = 64
 MAX_TAGS_PER_ENTRY = 50
 
-_ALLOWED_PUNCTUATION = frozenset("-_/")
+# Characters no tag holds, apart from whitespace and invisible ones.
+_FORBIDDEN = frozenset(',"\u201c\u201d\u201e')
+_JOINER = "\u200d"  # joins emoji into one picture, so it is kept
 
 
 class InvalidTag(ValueError):
@@ -39,13 +47,34 @@ def canonical_tag(raw: str) -> str:
     if len(name) > MAX_TAG_LENGTH:
         raise InvalidTag(raw, f"use at most {MAX_TAG_LENGTH} characters.")
     for char in name:
-        if not (char.isalnum() or char in _ALLOWED_PUNCTUATION):
-            shown = "a space" if char.isspace() else f"“{char}”"
-            raise InvalidTag(raw, f"it contains {shown}; use letters, digits, - _ and /.")
+        problem = _char_problem(char)
+        if problem:
+            raise InvalidTag(raw, problem)
     if name.startswith("/") or name.endswith("/") or "//" in name:
         raise InvalidTag(raw, "“/” separates levels, as in work/launch, so it cannot start, "
                               "end or repeat.")
+    if any(level in (".", "..") for level in name.split("/")):
+        raise InvalidTag(raw, "a level of a tag cannot be “.” or “..”.")
+    if name.startswith(("#", "~")):
+        raise InvalidTag(raw, f"it cannot start with “{name[0]}”.")
     return name
+
+
+def is_tag_char(char: str) -> bool:
+    """Whether a tag may hold ``char`` (``/`` included, as the level separator)."""
+    return _char_problem(char) is None
+
+
+def _char_problem(char: str) -> str | None:
+    if char.isspace():
+        return "it contains a space; join words with - or _."
+    if char == ",":
+        return "it contains “,”, which separates tags."
+    if char in _FORBIDDEN:
+        return f"it contains “{char}”; a tag cannot hold quotation marks."
+    if unicodedata.category(char).startswith("C") and char != _JOINER:
+        return "it contains an invisible control character."
+    return None
 
 
 def display_form(raw: str) -> str:
@@ -87,9 +116,13 @@ def merge_tag_lists(*lists: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 # --- inline #tags -----------------------------------------------------------------
 
-# A tag starts with a letter right after "#", which follows the start of a line or a
-# character that cannot be part of a word, URL fragment or HTML entity.
-INLINE_TAG = re.compile(r"(?<![\w/&#])#([^\W\d_][\w/-]*)")
+# A tag starts with a letter (or a "." and a letter, as in #.net) right after "#",
+# which follows the start of a line or a character that cannot be part of a word, URL
+# fragment or HTML entity. It goes on over letters, digits and - _ / + # . (#c++,
+# #c#, #node.js); the other symbols a tag may hold end it in running text.
+INLINE_TAG = re.compile(r"(?<![\w/&#])#((?:[^\W\d_]|\.(?=[^\W\d_]))[\w/+#.-]*)")
+# A tag's text does not end with these: "#work." ends a sentence, "#plan/" a path.
+_TRAILING = "/-_."
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
 
@@ -122,11 +155,12 @@ def _masked_lines(body: str) -> list[tuple[int, str]]:
 
 def find_inline_tags(body: str) -> list[tuple[int, int, str]]:
     """``(start, end, text)`` of each ``#tag`` outside code, ``text`` without the ``#``.
-    Trailing ``/``, ``-`` and ``_`` are not part of the tag (``#launch-`` is ``launch``)."""
+    Trailing ``/``, ``-``, ``_`` and ``.`` are not part of the tag (``#launch-`` is
+    ``launch``, ``#work.`` is ``work``; ``#c++`` and ``#c#`` keep theirs)."""
     found = []
     for offset, line in _masked_lines(body):
         for match in INLINE_TAG.finditer(line):
-            text = match.group(1).rstrip("/-_")
+            text = match.group(1).rstrip(_TRAILING)
             if not text:
                 continue
             start = offset + match.start()

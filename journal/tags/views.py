@@ -41,7 +41,7 @@ def detail(name: str):
                            tag_suggestions=tag_names(current_user))
 
 
-# "~" never appears in a tag name, so these addresses cannot collide with a tag's own.
+# No tag name starts with "~", so these addresses cannot collide with a tag's own.
 @bp.route("/~rename/<path:name>", methods=["GET", "POST"])
 @login_required
 def rename(name: str):

@@ -14,7 +14,13 @@ import unicodedata
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from journal.tags.names import MAX_TAG_LENGTH, MAX_TAGS_PER_ENTRY, InvalidTag, canonical_tag
+from journal.tags.names import (
+    MAX_TAG_LENGTH,
+    MAX_TAGS_PER_ENTRY,
+    InvalidTag,
+    canonical_tag,
+    is_tag_char,
+)
 from journal.transfer.document import ImportProblem
 
 MAX_TITLE_LENGTH = 200
@@ -265,9 +271,7 @@ class Record:
 
 # --- fitting foreign tags and titles ------------------------------------------------
 
-_ALLOWED = frozenset("-_/")
 _SPACES = re.compile(r"\s+")
-_SLASHES = re.compile(r"/{2,}")
 
 
 def _folded(text: str) -> str:
@@ -275,19 +279,19 @@ def _folded(text: str) -> str:
 
 
 def _fit_char(char: str) -> str:
-    """``char`` when its canonical form is allowed in a tag; for a letter whose case
-    folding adds a mark (``İ`` folds to ``i`` and a dot above), the allowed part of
-    that folding; otherwise nothing."""
+    """``char`` when its canonical form may be in a tag; otherwise the parts of that
+    form that may, which is nothing for a comma, a quote or a control character."""
     folded = _folded(char)
-    if all(c.isalnum() or c in _ALLOWED for c in folded):
+    if all(is_tag_char(c) for c in folded):
         return char
-    if char.isalnum():
-        return "".join(c for c in folded if c.isalnum())
-    return ""
+    return "".join(c for c in folded if is_tag_char(c))
 
 
 def _tidy(text: str) -> str:
-    text = _SLASHES.sub("/", text).strip("/")
+    """``text`` with empty, ``.`` and ``..`` levels removed, no leading ``#`` or ``~``,
+    cut to 64 characters."""
+    levels = [level for level in text.split("/") if level not in ("", ".", "..")]
+    text = "/".join(levels).lstrip("#~")
     text = text[:MAX_TAG_LENGTH]
     while text and len(_folded(text)) > MAX_TAG_LENGTH:
         text = text[:-1]
@@ -296,22 +300,20 @@ def _tidy(text: str) -> str:
 
 def fit_tag(raw: str) -> tuple[str, str] | None:
     """``(display, canonical)`` for a tag from another program, made to fit the journal's
-    rules: a leading ``@`` or ``#`` dropped, whitespace runs become ``-``, characters
-    other than letters, digits, ``-``, ``_`` and ``/`` dropped, stray ``/`` removed, cut
-    to 64 characters. None when nothing is left."""
+    rules: a leading ``@`` or ``#`` dropped, whitespace runs become ``-``, commas,
+    quotes and control characters dropped, stray ``/`` removed, cut to 64 characters.
+    Every other symbol stays, so ``c``, ``c++`` and ``c#`` remain three tags. None when
+    nothing is left."""
     text = unicodedata.normalize("NFKC", raw).strip()
     if text[:1] in ("@", "#"):
         text = text[1:]
     text = _tidy("".join(_fit_char(c) for c in _SPACES.sub("-", text)))
-    for candidate in (text, _tidy("".join(c for c in _folded(text) if c.isalnum()
-                                          or c in _ALLOWED))):
-        if not candidate:
-            continue
-        try:
-            return candidate, canonical_tag(candidate)
-        except InvalidTag:
-            continue
-    return None
+    if not text:
+        return None
+    try:
+        return text, canonical_tag(text)
+    except InvalidTag:
+        return None
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -325,6 +327,10 @@ class Fitter:
     def __init__(self) -> None:
         self.changed: list[tuple[str, str]] = []
         self.dropped: list[str] = []
+        # canonical name -> the first tag of the file that became it, as written
+        self._sources: dict[str, tuple[str, str]] = {}
+        self._joined_keys: set[tuple[str, str]] = set()
+        self.joined: list[tuple[str, str, str]] = []  # two source tags that became one
         self.overfull = 0
         self.long_titles = 0
         self.extra: list[str] = []
@@ -345,10 +351,20 @@ class Fitter:
                 typed = typed[1:]
             if display != typed:
                 self.changed.append((raw, canonical))
+            self._source(raw, typed, canonical)
             kept.setdefault(canonical, display)
         if len(kept) > MAX_TAGS_PER_ENTRY:
             self.overfull += 1
         return list(kept.values())[:MAX_TAGS_PER_ENTRY]
+
+    def _source(self, raw: str, typed: str, canonical: str) -> None:
+        """Remember which tag of the file became ``canonical``; another that differs
+        other than in case (``a b`` after ``a-b``) is counted once for a note."""
+        first, first_key = self._sources.setdefault(canonical, (raw, _folded(typed)))
+        key = (canonical, _folded(typed))
+        if key[1] != first_key and key not in self._joined_keys:
+            self._joined_keys.add(key)
+            self.joined.append((first, raw, canonical))
 
     def title(self, title: str | None, body: str) -> tuple[str | None, str]:
         """``(title, body)``: a title over 200 characters opens the body instead."""
@@ -368,9 +384,16 @@ class Fitter:
             raw, canonical = self.changed[0]
             notes.append(f"{_plural(len(self.changed), 'tag was', 'tags were')} changed to fit "
                          f"the journal's tag rules, e.g. '{shown(raw)}' became '{canonical}'.")
+        if self.joined:
+            first, other, canonical = self.joined[0]
+            count = len(self.joined)
+            notes.append(f"{_plural(count, 'pair of tags', 'pairs of tags')} that differ "
+                         "only in spaces or in characters a tag cannot hold became "
+                         f"{'one tag' if count == 1 else 'one tag each'}, e.g. "
+                         f"'{shown(first)}' and '{shown(other)}' both became '{canonical}'.")
         if self.dropped:
-            notes.append(f"{_plural(len(self.dropped), 'tag', 'tags')} without letters or "
-                         f"digits {'was' if len(self.dropped) == 1 else 'were'} left out, e.g. "
+            notes.append(f"{_plural(len(self.dropped), 'tag', 'tags')} with nothing a tag can "
+                         f"hold {'was' if len(self.dropped) == 1 else 'were'} left out, e.g. "
                          f"'{shown(self.dropped[0])}'.")
         if self.overfull:
             notes.append(f"{_plural(self.overfull, 'entry has', 'entries have')} more than "

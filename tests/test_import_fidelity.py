@@ -1,0 +1,85 @@
+"""Imports keep what people wrote: real exports from jrnl, Day One and an Obsidian
+vault come through with their tags, titles and text as the person knows them, and the
+preview says plainly what will happen to each entry."""
+
+import io
+import json
+import zipfile
+
+from sqlalchemy import select
+
+from journal.extensions import db
+from journal.models import Entry, PendingImport, Tag
+from journal.ownership import owned
+from tests.test_import import jrnl_entry, jrnl_file, upload
+
+
+def make_zip(files: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = name if isinstance(name, zipfile.ZipInfo) else zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def dayone_file(*entries: dict) -> bytes:
+    return json.dumps({"metadata": {"version": "1.0"}, "entries": list(entries)}).encode()
+
+
+def preview_of(client, data: bytes, name: str) -> str:
+    response = upload(client, data, name=name)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client.get("/account/import/preview").get_data(as_text=True)
+
+
+def confirm(client, **extra) -> str:
+    digest = db.session.scalar(select(PendingImport.digest))
+    response = client.post("/account/import/confirm", data={"digest": digest, **extra},
+                           follow_redirects=True)
+    return response.get_data(as_text=True)
+
+
+def stored(owner) -> list[Entry]:
+    return list(db.session.scalars(owned(Entry, owner).order_by(Entry.created_at)))
+
+
+def tags_by_body(owner) -> dict[str, list[str]]:
+    return {entry.body: [tag.name for tag in entry.tags] for entry in stored(owner)}
+
+
+# --- tags keep their symbols ------------------------------------------------------------
+
+def test_jrnl_tags_that_differ_only_in_symbols_become_different_tags(client, logged_in):
+    data = jrnl_file(
+        jrnl_entry("2024-03-01", "09:00", "C day.", "Pointers. @c", ["@c"]),
+        jrnl_entry("2024-03-02", "09:00", "C++ day.", "Templates. @c++", ["@c++"]),
+        jrnl_entry("2024-03-03", "09:00", "C# day.", "LINQ. @c#", ["@c#"]))
+    page = preview_of(client, data, "jrnl.json")
+    for shown in (">c<", ">c++<", ">c#<"):
+        assert shown in page
+
+    confirm(client)
+
+    assert tags_by_body(logged_in) == {"Pointers. @c": ["c"], "Templates. @c++": ["c++"],
+                                       "LINQ. @c#": ["c#"]}
+    sharp = client.get("/tags/c%23").get_data(as_text=True)
+    assert "C# day." in sharp and "C++ day." not in sharp and "C day." not in sharp
+
+
+def test_day_one_and_markdown_tags_and_inline_tags_keep_their_symbols(client, logged_in):
+    preview_of(client, dayone_file(
+        {"creationDate": "2024-03-01T09:00:00Z", "text": "Upgraded the runtime.",
+         "tags": [".NET", "Node.js", "C++"]}), "Journal.json")
+    confirm(client)
+    preview_of(client, make_zip({"2024-03-02 notes.md": "---\ntags: [c#, F#]\n---\n"
+                                 "Ported the script to #node.js. Back to #work."}),
+               "vault.zip")
+    confirm(client)
+
+    assert tags_by_body(logged_in) == {
+        "Upgraded the runtime.": [".net", "c++", "node.js"],
+        "Ported the script to #node.js. Back to #work.": ["c#", "f#", "node.js", "work"]}
+    assert {tag.display_name for tag in db.session.scalars(owned(Tag, logged_in))} == {
+        ".NET", "C++", "Node.js", "c#", "F#", "work"}
