@@ -1,4 +1,5 @@
-"""Tag names: canonical form, validation, and ``#tags`` written inline in a body.
+"""Tag names: canonical form, validation, and the ``#tags`` written inline in a body
+(where they are is :mod:`journal.hashtags`; what they name is decided here).
 
 A canonical tag name is NFKC-normalized and case-folded, at most 64 characters. It
 keeps the symbols people name things with (``c++``, ``c#``, ``.net``, ``node.js``,
@@ -11,9 +12,10 @@ address). A name does not start with ``#`` (the sign of a tag, dropped when type
 or ``~`` (which starts the tag pages' own addresses).
 """
 
-import re
 import unicodedata
 from collections.abc import Iterable
+
+from journal.hashtags import find_inline_tags
 
 MAX_TAG_LENGTH = 64
 MAX_TAGS_PER_ENTRY = 50
@@ -114,58 +116,7 @@ def merge_tag_lists(*lists: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return list(merged.items())
 
 
-# --- inline #tags -----------------------------------------------------------------
-
-# A tag starts with a letter (or a "." and a letter, as in #.net) right after "#",
-# which follows the start of a line or a character that cannot be part of a word, URL
-# fragment or HTML entity. It goes on over letters, digits and - _ / + # . (#c++,
-# #c#, #node.js); the other symbols a tag may hold end it in running text.
-INLINE_TAG = re.compile(r"(?<![\w/&#])#((?:[^\W\d_]|\.(?=[^\W\d_]))[\w/+#.-]*)")
-# A tag's text does not end with these: "#work." ends a sentence, "#plan/" a path.
-_TRAILING = "/-_."
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
-
-
-def _masked_lines(body: str) -> list[tuple[int, str]]:
-    """``(offset, text)`` for every line of ``body`` that may hold inline tags, with code
-    spans blanked out. Fenced and indented code blocks are skipped entirely."""
-    result = []
-    offset = 0
-    fence: str | None = None
-    previous_blank = True
-    for line in body.splitlines(keepends=True):
-        stripped = line.rstrip("\r\n")
-        opening = _FENCE.match(stripped)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-        elif opening:
-            fence = opening.group(1)
-        elif stripped.startswith(("    ", "\t")) and previous_blank:
-            pass  # an indented code block
-        else:
-            masked = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), stripped)
-            result.append((offset, masked))
-        indented = stripped.startswith(("    ", "\t"))
-        previous_blank = not stripped.strip() or (previous_blank and indented)
-        offset += len(line)
-    return result
-
-
-def find_inline_tags(body: str) -> list[tuple[int, int, str]]:
-    """``(start, end, text)`` of each ``#tag`` outside code, ``text`` without the ``#``.
-    Trailing ``/``, ``-``, ``_`` and ``.`` are not part of the tag (``#launch-`` is
-    ``launch``, ``#work.`` is ``work``; ``#c++`` and ``#c#`` keep theirs)."""
-    found = []
-    for offset, line in _masked_lines(body):
-        for match in INLINE_TAG.finditer(line):
-            text = match.group(1).rstrip(_TRAILING)
-            if not text:
-                continue
-            start = offset + match.start()
-            found.append((start, start + 1 + len(text), text))
-    return found
+# --- inline #tags (found by journal.hashtags) ------------------------------------
 
 
 def inline_tags(body: str) -> list[tuple[str, str]]:
