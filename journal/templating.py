@@ -1,6 +1,5 @@
 """Template filters and globals."""
 
-import re
 from datetime import datetime
 
 from flask import Flask
@@ -10,6 +9,7 @@ from markupsafe import Markup
 from journal.auth.services import registration_open
 from journal.prompts.library import theme_name
 from journal.rendering import render_markdown
+from journal.summaries import excerpt
 from journal.timezones import to_local, zone_for
 
 
@@ -53,28 +53,6 @@ def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return f"{to_local(moment, current_user):%H:%M}"
-
-
-_BLOCK_MARKS = re.compile(r"^\s*(?:[-+>]|\d+\.|#{1,6}(?=\s))\s*", re.MULTILINE)
-_INLINE_MARKS = re.compile(r"[*`~|]+|(?<!\w)_+|_+(?!\w)")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
-def excerpt(body: str | None, length: int = 180, skip_first_line: bool = False) -> str:
-    """A plain-text taste of ``body``: Markdown marks dropped, whitespace folded, cut at a
-    word near ``length``. With ``skip_first_line`` the first line (shown as the title
-    already) is left out."""
-    text = body or ""
-    if skip_first_line:
-        lines = text.strip().splitlines()
-        text = "\n".join(lines[1:])
-    text = _LINK.sub(r"\1", text)
-    text = _BLOCK_MARKS.sub("", text)
-    text = _INLINE_MARKS.sub("", text)
-    text = " ".join(text.split())
-    if len(text) <= length:
-        return text
-    return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 def iso_datetime(moment: datetime | None) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from journal import summaries
 from journal.extensions import db
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 
@@ -107,18 +108,9 @@ class Entry(OwnedMixin, db.Model):
 
 
 def display_title(title: str | None, body: str, happened: str | None = None) -> str:
-    """The title, or the first non-empty line of the body (of ``happened``, a reframe's
-    "what happened", when the body is empty) standing in for it, cut to 80 characters."""
-    if title:
-        return title
-    text = body
-    if not text.strip() and happened is not None:
-        text = happened
-    for line in text.splitlines():
-        text = line.strip().lstrip("#>*-+ ").strip()
-        if text:
-            return text if len(text) <= 80 else text[:79].rstrip() + "…"
-    return "Untitled entry"
+    """The title, or the first line of the body as a reader sees it, without Markdown
+    or the tags that end it (see :mod:`journal.summaries`)."""
+    return summaries.display_title(title, body, happened)
 
 
 class Reframe(db.Model):

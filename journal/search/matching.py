@@ -11,6 +11,7 @@ import re
 from markupsafe import Markup, escape
 
 from journal.search.query import ParsedQuery, Term, searchable, words_of
+from journal.summaries import plain_text
 
 FTS_COLUMNS = "{title body tags extra}"
 
@@ -74,6 +75,8 @@ def tsquery_excluded_expression(parsed: ParsedQuery) -> str | None:
 
 _WORD = re.compile(r"[^\W_]+")
 SNIPPET_CHARS = 220
+WINDOW_BEFORE = 400
+WINDOW_AFTER = 800
 
 
 def _wanted(parsed: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
@@ -91,9 +94,11 @@ def _wanted(parsed: ParsedQuery) -> tuple[set[str], tuple[str, ...]]:
 
 
 def highlight(texts: list[str], parsed: ParsedQuery) -> Markup:
-    """An escaped excerpt of the first of ``texts`` that contains a query word, with the
+    """An escaped excerpt of the first of ``texts`` that shows a query word, with the
     matched words in ``<mark>``; the start of the first non-empty text when none does.
-    User text is always escaped: ``<mark>`` is the only markup added."""
+    The excerpt is plain text, as the rendered entry reads (no Markdown syntax, no
+    link addresses, no tags ending a line). User text is always escaped: ``<mark>``
+    is the only markup added."""
     whole, prefixes = _wanted(parsed)
 
     def matches(word: str) -> bool:
@@ -103,11 +108,23 @@ def highlight(texts: list[str], parsed: ParsedQuery) -> Markup:
     for text in texts:
         if not text:
             continue
-        spans = [m.span() for m in _WORD.finditer(text) if matches(m.group())]
+        found = next((m for m in _WORD.finditer(text) if matches(m.group())), None)
+        if found is None:
+            continue
+        shown = plain_text(_around(text, found.start()))
+        spans = [m.span() for m in _WORD.finditer(shown) if matches(m.group())]
         if spans:
-            return _excerpt(text, spans)
+            return _excerpt(shown, spans)
     first = next((text for text in texts if text and text.strip()), "")
-    return _excerpt(first, [])
+    return _excerpt(plain_text(_around(first, 0)), [])
+
+
+def _around(text: str, at: int) -> str:
+    """The whole lines of ``text`` within a few hundred characters of ``at``: enough
+    for a snippet, and little to read as Markdown however long the text is."""
+    start = text.rfind("\n", 0, max(0, at - WINDOW_BEFORE)) + 1
+    end = text.find("\n", at + WINDOW_AFTER)
+    return text[start:] if end < 0 else text[start:end]
 
 
 def _excerpt(text: str, spans: list[tuple[int, int]]) -> Markup:
