@@ -83,3 +83,20 @@ def test_day_one_and_markdown_tags_and_inline_tags_keep_their_symbols(client, lo
         "Ported the script to #node.js. Back to #work.": ["c#", "f#", "node.js", "work"]}
     assert {tag.display_name for tag in db.session.scalars(owned(Tag, logged_in))} == {
         ".NET", "C++", "Node.js", "c#", "F#", "work"}
+
+
+# --- Day One's Markdown escapes -----------------------------------------------------------
+
+def test_day_one_escapes_show_as_plain_text_and_the_body_keeps_them(client, logged_in):
+    text = "All fine\\. Shipped v2\\.1 \\- finally\\!\n\nThe *rest* of the day\\."
+    page = preview_of(client, dayone_file({"creationDate": "2024-03-01T09:00:00Z",
+                                           "text": text}), "Journal.json")
+    assert "All fine. Shipped v2.1 - finally!" in page
+    assert "\\." not in page
+
+    confirm(client)
+
+    listing = client.get("/entries/").get_data(as_text=True)
+    assert "All fine. Shipped v2.1 - finally!" in listing
+    assert "The rest of the day." in listing and "\\" not in listing
+    assert [entry.body for entry in stored(logged_in)] == [text]
