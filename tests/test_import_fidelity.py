@@ -100,3 +100,41 @@ def test_day_one_escapes_show_as_plain_text_and_the_body_keeps_them(client, logg
     assert "All fine. Shipped v2.1 - finally!" in listing
     assert "The rest of the day." in listing and "\\" not in listing
     assert [entry.body for entry in stored(logged_in)] == [text]
+
+
+# --- an Obsidian note's name is its title ---------------------------------------------------
+
+def test_an_obsidian_notes_file_name_is_its_title(client, logged_in):
+    vault = make_zip({
+        "Work/Quarterly planning.md": "---\ndate: 2024-03-04\ntags: [planning]\n---\n"
+                                      "Three goals, one *stretch*.",
+        "Daily/2024-03-05.md": "Quiet day, wrote tests.",
+        "Ideas/Named in front matter.md": "---\ndate: 2024-03-06\ntitle: Its own title\n---\n"
+                                          "Text.",
+    })
+    page = preview_of(client, vault, "vault.zip")
+    assert "Quarterly planning" in page
+
+    confirm(client)
+
+    assert [(entry.title, entry.body) for entry in stored(logged_in)] == [
+        ("Quarterly planning", "Three goals, one *stretch*."),
+        (None, "Quiet day, wrote tests."),  # a daily note's name is its date
+        ("Its own title", "Text.")]
+    listing = client.get("/entries/").get_data(as_text=True)
+    assert "Quarterly planning" in listing and "Quiet day, wrote tests." in listing
+
+
+def test_our_own_markdown_export_keeps_untitled_entries_untitled(client, logged_in, make_entry):
+    make_entry(logged_in, "No title here, just words.")
+    make_entry(logged_in, "Words.", title="A real title")
+    archive = client.get("/account/export/markdown").get_data()
+    for entry in stored(logged_in):
+        db.session.delete(entry)
+    db.session.commit()
+
+    preview_of(client, archive, "export.zip")
+    confirm(client)
+
+    assert sorted((entry.title or "", entry.body) for entry in stored(logged_in)) == [
+        ("", "No title here, just words."), ("A real title", "Words.")]

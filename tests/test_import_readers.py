@@ -327,9 +327,9 @@ def test_markdown_from_other_programs():
     assert standup.created_at == utc(2023, 5, 2, 6, 15)
     assert (plain.title, plain.body) == (None, "No heading here.")
     assert date_only.created_at == utc(2023, 4, 29, 22, 0)  # local midnight, CEST
-    assert date_only.tags == ["Work-Trip", "déjà-vu"] and date_only.title is None
+    assert date_only.tags == ["Work-Trip", "déjà-vu"] and date_only.title == "b"
     assert (naive.created_at, naive.title, naive.body) == (utc(2023, 4, 29, 16), "Naive time", "")
-    assert bom.starred and bom.body == "BOM first."
+    assert bom.starred and (bom.title, bom.body) == ("d", "BOM first.")
 
 
 NO_MARKDOWN = "The zip holds no Markdown files (.md, .markdown or .txt)."

@@ -6,8 +6,10 @@ Front matter is optional. Its keys (any case) are ``date`` (or ``created``),
 ``kind``, ``prompt``, ``win``, ``win_part``, ``belief_before`` and ``belief_after``;
 others are ignored. A file without a date in its front matter takes it from a name
 that starts with ``YYYY-MM-DD`` (optionally ``-HHMM``). A file with no front matter at
-all may open with a ``# Heading``, which becomes its title. Dates without an offset
-are local to the zone the import is given. Only ``.md``, ``.markdown`` and ``.txt``
+all may open with a ``# Heading``, which becomes its title. Otherwise the file's name
+is its title, as in a notes app such as Obsidian, unless the name is only a date or
+the file comes from our own export (its front matter has ``kind``). Dates without an
+offset are local to the zone the import is given. Only ``.md``, ``.markdown`` and ``.txt``
 files are read; ``README.md`` at the top, ``__MACOSX/`` and dotfiles are skipped.
 """
 
@@ -97,6 +99,8 @@ def _entry(name: str, data: bytes, position: int, zone: tzinfo, fitter: Fitter) 
     title = _scalar(file, meta, "title")
     if not has_front_matter:
         title, body = _heading_title(body)
+    if title is None and "kind" not in meta:
+        title = _name_title(file)
     created = _moment(file, meta, "date") or _moment(file, meta, "created") or _name_date(file)
     entry = ImportedEntry(created_at=created, updated_at=_moment(file, meta, "updated"),
                           starred=_flag(file, meta, "starred"), position=position)
@@ -158,6 +162,24 @@ def _heading_title(body: str) -> tuple[str | None, str]:
     if match is None:
         return None, body
     return match.group(1), rest.strip("\n")
+
+
+def _name_title(file: _File) -> str | None:
+    """The file's name without its extension, as notes apps (Obsidian, say) show it
+    for a title; None when the name is only a date, which becomes the entry's date.
+    Our own export names files after their titles but keeps the real one (or none) in
+    the front matter, with ``kind``, so its names are never read as titles."""
+    stem = file.name.rsplit("/", 1)[-1]
+    lowered = stem.lower()
+    for extension in EXTENSIONS:
+        if lowered.endswith(extension):
+            stem = stem[:-len(extension)]
+            break
+    stem = stem.strip()
+    match = _NAME_DATE.match(stem)
+    if not stem or (match is not None and match.end() == len(stem)):
+        return None
+    return _checked(file, "file name", stem)
 
 
 def _checked(file: _File, key: str, value: str) -> str:
