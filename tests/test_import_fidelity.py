@@ -5,6 +5,7 @@ preview says plainly what will happen to each entry."""
 import io
 import json
 import zipfile
+from html import unescape
 
 from sqlalchemy import select
 
@@ -138,3 +139,36 @@ def test_our_own_markdown_export_keeps_untitled_entries_untitled(client, logged_
 
     assert sorted((entry.title or "", entry.body) for entry in stored(logged_in)) == [
         ("", "No title here, just words."), ("A real title", "Words.")]
+
+
+# --- Day One entries with photos and no text --------------------------------------------------
+
+PHOTO = {"identifier": "3F2D1F8A", "md5": "abc", "type": "jpeg"}
+
+
+def test_a_day_one_photo_entry_without_text_is_explained_and_findable(client, logged_in):
+    data = dayone_file(
+        {"creationDate": "2024-03-01T09:00:00Z", "text": "", "photos": [PHOTO, PHOTO]},
+        {"creationDate": "2024-03-02T09:00:00Z",
+         "text": "![](dayone-moment://3F2D1F8A)", "photos": [PHOTO], "tags": ["Hike"]},
+        {"creationDate": "2024-03-03T09:00:00Z",
+         "text": "Summit!\n![](dayone-moment://3F2D1F8A)", "photos": [PHOTO]})
+    page = unescape(preview_of(client, data, "Journal.json"))
+    assert ("2 entries have photos or other media but no text. Media is not imported, so "
+            "they are kept with the title “Photo entry without text”") in page
+    assert "1 entry has photos or other media besides text." in page
+    assert page.count(": Photo entry without text</li>") == 2
+    assert "Untitled entry" not in page
+
+    confirm(client)
+
+    entries = stored(logged_in)
+    assert [entry.title for entry in entries] == [
+        "Photo entry without text", "Photo entry without text", None]
+    assert [tag.name for tag in entries[1].tags] == ["hike"]
+    found = client.get("/search", query_string={"q": "photo"}).get_data(as_text=True)
+    assert found.count("Photo entry without text</a>") == 2
+
+    preview_of(client, data, "Journal.json")  # the same file again adds nothing
+    confirm(client)
+    assert len(stored(logged_in)) == 3

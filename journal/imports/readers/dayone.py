@@ -7,11 +7,15 @@ much more (``uuid``, ``photos``, ``location``, ``weather``...), which is ignored
 zip holds one journal file per journal at its root, next to ``photos/`` and other
 media folders, which are not read. Media references in the text
 (``![](dayone-moment://...)``) stay in the text as they are. Day One entries have no
-separate title: the text is the body, whole.
+separate title: the text is the body, whole. An entry with media but no text to read
+(photos only, say) is titled "Photo entry without text" (or video, audio, PDF), so it
+is not an empty "Untitled entry" and a search for "photo" finds every one; the preview
+says so.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +30,7 @@ from journal.imports.readers.common import (
     shown,
     where_from,
 )
+from journal.rendering import plain_lines
 from journal.timezones import is_valid_timezone
 from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJournal
 
@@ -66,11 +71,43 @@ def read_zip(data: bytes, *, limits: ZipLimits = DEFAULT_LIMITS) -> ParsedJourna
     return read_documents(documents)
 
 
+# Day One's media lists, and what an entry holding only that kind is titled.
+MEDIA = {"photos": "Photo", "videos": "Video", "audios": "Audio", "pdfAttachments": "PDF"}
+
+
+@dataclass
+class _Media:
+    """Entries with media, which is never imported, for the preview's notes."""
+
+    without_text: list[str] = field(default_factory=list)  # the titles given
+    with_text: int = 0
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.without_text:
+            count = len(self.without_text)
+            titles = " or ".join(f"“{title}”" for title in dict.fromkeys(self.without_text))
+            notes.append(
+                f"{count} {'entry has' if count == 1 else 'entries have'} photos or other "
+                "media but no text. Media is not imported, so "
+                f"{'it is' if count == 1 else 'they are'} kept with the title {titles}, "
+                "on the date written; search for that title to find "
+                f"{'it' if count == 1 else 'them'}.")
+        if self.with_text:
+            count = self.with_text
+            notes.append(
+                f"{count} {'entry has' if count == 1 else 'entries have'} photos or other "
+                "media besides text. Media is not imported; the text keeps Day One's "
+                "references to it.")
+        return notes
+
+
 def read_documents(documents: list[tuple[str | None, Any]]) -> ParsedJournal:
     """The entries of parsed journal files, ``(file name or None, document)`` each,
     numbered in order across them. Raises ImportProblem for the first one that is
     wrong."""
     fitter = Fitter()
+    media = _Media()
     unknown_zones: list[str] = []
     entries: list[ImportedEntry] = []
     several = len(documents) > 1
@@ -83,17 +120,18 @@ def read_documents(documents: list[tuple[str | None, Any]]) -> ParsedJournal:
         for item in document["entries"]:
             position = len(entries) + 1
             entries.append(_entry(item, position, name if several else None, fitter,
-                                  unknown_zones))
+                                  unknown_zones, media))
     if unknown_zones:
         count = len(unknown_zones)
         fitter.note(f"{count} {'entry names' if count == 1 else 'entries name'} a time zone "
                     f"the journal does not know (e.g. '{shown(unknown_zones[0])}'); their "
                     "times are exact anyway, as Day One writes them in UTC.")
-    return ParsedJournal(format="dayone", entries=entries, notes=fitter.notes())
+    return ParsedJournal(format="dayone", entries=entries,
+                         notes=fitter.notes() + media.notes())
 
 
 def _entry(item: Any, position: int, member: str | None, fitter: Fitter,
-           unknown_zones: list[str]) -> ImportedEntry:
+           unknown_zones: list[str], media: _Media) -> ImportedEntry:
     written = item.get("creationDate") if isinstance(item, dict) else None
     where = where_from(written)
     if member:
@@ -110,6 +148,14 @@ def _entry(item: Any, position: int, member: str | None, fitter: Fitter,
     updated = record.moment("modifiedDate", zone=zone)
     body = record.text("text", nullable=True, newlines=True) or ""
     raws = record.texts("tags")
-    return ImportedEntry(created_at=created, updated_at=updated, body=body,
-                         tags=fitter.tags(raws), starred=record.boolean("starred"),
-                         position=position)
+    entry = ImportedEntry(created_at=created, updated_at=updated, body=body,
+                          tags=fitter.tags(raws), starred=record.boolean("starred"),
+                          position=position)
+    kinds = [kind for key, kind in MEDIA.items()
+             if isinstance(item.get(key), list) and item[key]]
+    if kinds and plain_lines(body):
+        media.with_text += 1
+    elif kinds:
+        entry.title = f"{kinds[0]} entry without text"
+        media.without_text.append(entry.title)
+    return entry
