@@ -172,3 +172,57 @@ def test_a_day_one_photo_entry_without_text_is_explained_and_findable(client, lo
     preview_of(client, data, "Journal.json")  # the same file again adds nothing
     confirm(client)
     assert len(stored(logged_in)) == 3
+
+
+# --- notes without a date ---------------------------------------------------------------------
+
+def vault_with_undated_notes() -> bytes:
+    return make_zip({
+        "Journal/2018-01-02.md": "Dated by its name.",
+        "Journal/Log.md": "---\ntags: [log]\n---\n2018-01-03 18:58:49 Wednesday\nDated on its "
+                          "first line.",
+        zipfile.ZipInfo("Ideas/Someday.md", date_time=(2023, 6, 1, 14, 30, 0)): "An idea.",
+        zipfile.ZipInfo("Ideas/Books.md", date_time=(2023, 7, 9, 8, 0, 0)): "To read.",
+    })
+
+
+def test_undated_notes_are_listed_with_a_choice_and_left_out_by_default(client, logged_in):
+    page = unescape(preview_of(client, vault_with_undated_notes(), "vault.zip"))
+
+    assert "2 notes have no date" in page
+    assert "Ideas/Books.md" in page and "Ideas/Someday.md" in page
+    assert "they are left out of the figures above" in page
+    assert 'name="undated" type="radio" value="modified"' in page
+    assert "Import 2 entries" in page
+
+    flashed = confirm(client)
+
+    assert "Imported 2 entries; 2 notes without a date were left out." in flashed
+    assert [(entry.title, entry.created_at.isoformat()) for entry in stored(logged_in)] == [
+        (None, "2018-01-01T23:00:00+00:00"), ("Log", "2018-01-03T17:58:49+00:00")]
+
+
+def test_undated_notes_can_be_dated_by_their_files(client, logged_in):
+    preview_of(client, vault_with_undated_notes(), "vault.zip")
+
+    page = unescape(client.get("/account/import/preview",
+                               query_string={"undated": "modified"}).get_data(as_text=True))
+
+    assert "they are counted above, each dated by when its file was last changed" in page
+    assert 'checked id="undated-1" name="undated" type="radio" value="modified"' in page
+    assert "Import 4 entries" in page
+    assert 'name="undated" type="hidden" value="modified"' in page
+
+    flashed = confirm(client, undated="modified")
+
+    assert "Imported 4 entries." in flashed
+    assert [(entry.title, entry.created_at.isoformat()) for entry in stored(logged_in)][2:] == [
+        ("Someday", "2023-06-01T12:30:00+00:00"), ("Books", "2023-07-09T06:00:00+00:00")]
+
+
+def test_a_vault_of_only_undated_notes_says_why_nothing_would_be_added(client, logged_in):
+    vault = make_zip({zipfile.ZipInfo("Someday.md", date_time=(2023, 6, 1, 14, 30, 0)): "Idea."})
+    page = unescape(preview_of(client, vault, "vault.zip"))
+    assert ("Importing this file would add no entries: its note has no date (choose below "
+            "to date it by its file).") in page
+    assert "already in your journal" not in page

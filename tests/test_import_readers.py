@@ -335,8 +335,34 @@ def test_markdown_from_other_programs():
 NO_MARKDOWN = "The zip holds no Markdown files (.md, .markdown or .txt)."
 
 
+def test_dates_written_as_notes_apps_write_them():
+    data = make_zip({
+        "front.md": "---\ndate: 2018-01-02 18:58:49 Tuesday\n---\nFront matter.",
+        "first.md": "\n2018-01-03 07:05 Wednesday\n# Heading\n\nFirst line.",
+        "weekday.md": "Thursday, 2018-01-04\nWeekday first.",
+        "2018-01-05-sunny.md": "2018-01-05 Sunny and warm.",
+    })
+    front, first, weekday, sunny = read(data, "notes.zip").entries
+    assert (front.created_at, front.body) == (utc(2018, 1, 2, 17, 58, 49), "Front matter.")
+    assert (first.created_at, first.title, first.body) == (
+        utc(2018, 1, 3, 6, 5), "Heading", "First line.")
+    assert (weekday.created_at, weekday.body) == (utc(2018, 1, 3, 23), "Weekday first.")
+    assert (sunny.created_at, sunny.body) == (utc(2018, 1, 4, 23), "2018-01-05 Sunny and warm.")
+
+
+def test_markdown_files_without_a_date_wait_dated_by_their_files():
+    undated = zipfile.ZipInfo("ideas.md", date_time=(2023, 6, 1, 14, 30, 0))
+    journal = read(make_zip({"2024-01-01-a.md": "Dated.", undated: "No date anywhere."}),
+                   "notes.zip")
+    assert [entry.body for entry in journal.entries] == ["Dated."]
+    (idea,) = journal.undated
+    assert (idea.source, idea.created_at, idea.position) == (
+        "ideas.md", utc(2023, 6, 1, 12, 30), 2)  # 14:30 in Berlin, the import's zone
+    assert "Entry 1 (ideas.md): the file has no date" in refused(
+        b"No date anywhere.", "ideas.md", format="markdown")  # a lone file has no file time
+
+
 @pytest.mark.parametrize(("files", "expected"), [
-    ({"ideas.md": "no date anywhere"}, "Entry 1 (ideas.md): the file has no date"),
     ({"2023-13-45-x.md": "x"}, "Entry 1 (2023-13-45-x.md): the file name starts with "
                                "'2023-13-45', which is not a date"),
     ({"a.md": "---\ndate: 2024-01-01\ntitle: [unclosed\n---\n"},

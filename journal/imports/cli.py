@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from journal.auth.services import find_user
 from journal.extensions import db
 from journal.imports import readers
-from journal.imports.forms import DETECT
+from journal.imports.forms import DATE_UNDATED, DETECT, SKIP_UNDATED
 from journal.imports.preview import describe
 from journal.imports.services import apply_import, plan_import
 from journal.timezones import default_timezone_name, is_valid_timezone, to_local
@@ -44,6 +44,14 @@ def _echo_preview(preview, user) -> None:
         click.echo(f"  the account's time zone becomes {preview.timezone_change}")
     for note in preview.notes:
         click.echo(f"  note: {note}")
+    if preview.undated:
+        what = ("dated by when each file was last changed" if preview.dated_too else
+                "left out (--undated modified dates them by their files)")
+        click.echo(f"  without a date, {what}:")
+        for name, modified in preview.undated[:10]:
+            click.echo(f"    {name} (last changed {_day(modified, user)})")
+        if len(preview.undated) > 10:
+            click.echo(f"    and {len(preview.undated) - 10:,} more")
 
 
 @click.command("import")
@@ -54,11 +62,15 @@ def _echo_preview(preview, user) -> None:
 @click.option("--timezone", "zone_name", default=None,
               help="Zone for times written without one (jrnl, some Markdown). "
                    "Default: the account's zone.")
+@click.option("--undated", type=click.Choice([SKIP_UNDATED, DATE_UNDATED]),
+              default=SKIP_UNDATED, show_default=True,
+              help="Markdown files without a date: leave them out, or date them by when "
+                   "each file was last changed in the zip.")
 @click.option("--yes", is_flag=True, help="Import without asking after the preview.")
 @click.option("--dry-run", is_flag=True, help="Show the preview and stop.")
 @with_appcontext
-def import_command(path: Path, username: str, fmt: str, zone_name: str | None, yes: bool,
-                   dry_run: bool) -> None:
+def import_command(path: Path, username: str, fmt: str, zone_name: str | None,
+                   undated: str, yes: bool, dry_run: bool) -> None:
     """Import the entries in PATH into an account: the preview first, then everything in
     one transaction. Entries already in the journal are left out."""
     user = find_user(username)
@@ -71,7 +83,7 @@ def import_command(path: Path, username: str, fmt: str, zone_name: str | None, y
     try:
         journal = readers.read_journal(path.read_bytes(), filename=path.name,
                                format=None if fmt == DETECT else fmt, zone=ZoneInfo(zone_name))
-        plan = plan_import(user, journal)
+        plan = plan_import(user, journal, date_undated=undated == DATE_UNDATED)
     except ImportProblem as problem:
         raise click.ClickException(f"Nothing was imported. {problem}") from None
     _echo_preview(describe(plan, path.name), user)
@@ -87,7 +99,7 @@ def import_command(path: Path, username: str, fmt: str, zone_name: str | None, y
         click.confirm("Import these entries?", abort=True)
 
     started = time.perf_counter()
-    plan = plan_import(user, journal)
+    plan = plan_import(user, journal, date_undated=undated == DATE_UNDATED)
     with click.progressbar(length=len(plan.new_entries), label="Importing",
                            file=sys.stderr) as bar:
         result = apply_import(user, plan, progress=bar.update)

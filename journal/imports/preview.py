@@ -32,17 +32,27 @@ class ImportPreview:
     hidden_prompts: int = 0
     timezone_change: str | None = None
     notes: list[str] = field(default_factory=list)
+    # files without a date of their own: (name, when the file was last changed, UTC)
+    undated: list[tuple[str, datetime]] = field(default_factory=list)
+    dated_too: bool = False  # the figures count them, dated by their files
+    nothing_new: str = ""  # why the import would add no entries, when it would not
 
 
 def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     journal, new = plan.journal, plan.new_entries
     preview = ImportPreview(
         filename=filename, format_label=FORMATS.get(journal.format, journal.format),
-        in_file=len(journal.entries), new=len(new), duplicates=plan.duplicates,
+        in_file=len(journal.entries) + len(journal.undated), new=len(new),
+        duplicates=plan.duplicates,
         reframes=sum(entry.reframe is not None for entry in new),
         wins=sum(entry.is_win for entry in new), starred=sum(entry.starred for entry in new),
         new_prompts=plan.new_prompts, hidden_prompts=len(journal.hidden_prompts),
         timezone_change=plan.timezone_change, notes=list(journal.notes))
+    preview.undated = [(entry.source or f"Entry {entry.position}", entry.created_at)
+                       for entry in journal.undated]
+    preview.dated_too = plan.date_undated
+    if not new:
+        preview.nothing_new = _nothing_new(preview)
     if new:
         preview.first = min(entry.created_at for entry in new)
         preview.last = max(entry.created_at for entry in new)
@@ -54,6 +64,24 @@ def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     for entry in sorted(new, key=lambda entry: entry.created_at)[:FIRST_TITLES]:
         preview.titles.append((entry.created_at, _title(entry)))
     return preview
+
+
+def _nothing_new(preview: ImportPreview) -> str:
+    """Why importing would add no entries, in a sentence."""
+    if not preview.in_file:
+        return "The file has no entries, so importing it would add none."
+    skipped = len(preview.undated) if not preview.dated_too else 0
+    reasons = []
+    if preview.duplicates:
+        reasons.append(f"every entry in it{' with a date' if skipped else ''} is already "
+                       "in your journal")
+    if skipped:
+        one = skipped == 1
+        which = "it by its file" if one else "them by their files"
+        reasons.append(f"{'its note has' if one else f'its {skipped:,} notes have'} no date "
+                       f"(choose below to date {which})")
+    return "Importing this file would add no entries" + (
+        ": " + ", and ".join(reasons) if reasons else "") + "."
 
 
 def _title(entry) -> str:

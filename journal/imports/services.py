@@ -48,6 +48,8 @@ class ImportPlan:
     """What an import of ``journal`` into ``owner``'s account would do."""
 
     journal: ParsedJournal
+    # whether the entries without a date of their own come along, dated by their files
+    date_undated: bool = False
     new_entries: list[ImportedEntry] = field(default_factory=list)
     # the canonical tag names of each new entry, in the same order as new_entries
     entry_tags: list[list[str]] = field(default_factory=list)
@@ -58,6 +60,12 @@ class ImportPlan:
     # own prompts of the file that the account does not have yet (by text and theme)
     new_prompts: int = 0
     timezone_change: str | None = None  # the zone the account will take, if any
+
+    @property
+    def entries(self) -> list[ImportedEntry]:
+        """The file's entries this import considers: the undated ones only when chosen."""
+        journal = self.journal
+        return journal.entries + journal.undated if self.date_undated else journal.entries
 
 
 def _tag_pairs(entry: ImportedEntry, foreign: bool) -> list[tuple[str, str]]:
@@ -76,13 +84,17 @@ def _all_text(entry: ImportedEntry) -> str:
     return "\n\n".join([*guided, entry.body])
 
 
-def plan_import(owner: User, journal: ParsedJournal) -> ImportPlan:
-    """Compare ``journal`` with what ``owner`` already has. Raises ImportProblem for a
-    tag that cannot be stored (readers normally make foreign tags fit)."""
-    plan = ImportPlan(journal)
-    known = existing_fingerprints(owner.id, journal.entries)
+def plan_import(owner: User, journal: ParsedJournal, *,
+                date_undated: bool = False) -> ImportPlan:
+    """Compare ``journal`` with what ``owner`` already has. The file's entries without
+    a date of their own (:attr:`ParsedJournal.undated`) are left out unless
+    ``date_undated``. Raises ImportProblem for a tag that cannot be stored (readers
+    normally make foreign tags fit)."""
+    plan = ImportPlan(journal, date_undated=date_undated)
+    entries = plan.entries
+    known = existing_fingerprints(owner.id, entries)
     seen: set[str] = set()
-    for entry in journal.entries:
+    for entry in entries:
         print_ = entry_fingerprint(entry)
         if print_ in known or print_ in seen:
             plan.duplicates += 1
@@ -116,6 +128,7 @@ def plan_import(owner: User, journal: ParsedJournal) -> ImportPlan:
 class ImportResult:
     entries: int = 0
     duplicates: int = 0
+    undated_left_out: int = 0  # files without a date, left out by choice
     tags: int = 0  # tags created
     prompts: int = 0  # own prompts created
     entry_ids: list[int] = field(default_factory=list)
@@ -127,7 +140,8 @@ def apply_import(owner: User, plan: ImportPlan, *,
     and time zone to ``owner``'s account, and index the entries for search. Calls
     ``progress(n)`` after each batch of ``n`` entries. Nothing is committed here."""
     connection = db.session.connection()
-    result = ImportResult(duplicates=plan.duplicates)
+    result = ImportResult(duplicates=plan.duplicates,
+                          undated_left_out=0 if plan.date_undated else len(plan.journal.undated))
     prompt_ids = _store_prompts(owner, plan.journal, result)
     _store_hidden_prompts(owner, plan.journal)
     if plan.timezone_change:

@@ -14,7 +14,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from journal.extensions import csrf, db
 from journal.imports import bp, readers
-from journal.imports.forms import DETECT, CancelImportForm, ConfirmImportForm, ImportForm
+from journal.imports.forms import (
+    DATE_UNDATED,
+    DETECT,
+    SKIP_UNDATED,
+    CancelImportForm,
+    ConfirmImportForm,
+    ImportForm,
+    UndatedChoiceForm,
+)
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
 from journal.imports.preview import describe
 from journal.imports.services import apply_import, plan_import
@@ -92,14 +100,18 @@ def preview():
     if pending is None:
         flash("There is no upload waiting. Choose a file to import.", "info")
         return redirect(url_for("imports.index"))
+    choice = UndatedChoiceForm(request.args)
+    if not choice.validate():
+        choice.undated.data = SKIP_UNDATED
     try:
-        plan = plan_import(current_user, read_pending(pending))
+        plan = plan_import(current_user, read_pending(pending),
+                           date_undated=choice.undated.data == DATE_UNDATED)
     except ImportProblem as error:  # the reader changed since the upload
         flash(f"The uploaded file can no longer be read: {error}", "error")
         return redirect(url_for("imports.index"))
-    confirm = ConfirmImportForm(digest=pending.digest)
+    confirm = ConfirmImportForm(digest=pending.digest, undated=choice.undated.data)
     return render_template("imports/preview.html", preview=describe(plan, pending.filename),
-                           confirm=confirm, cancel=CancelImportForm())
+                           confirm=confirm, cancel=CancelImportForm(), choice=choice)
 
 
 @bp.route("/confirm", methods=["POST"])
@@ -113,7 +125,8 @@ def confirm():
               "Nothing was imported.", "error")
         return redirect(url_for("imports.index"))
     try:
-        plan = plan_import(current_user, read_pending(pending))
+        plan = plan_import(current_user, read_pending(pending),
+                           date_undated=form.undated.data == DATE_UNDATED)
         result = apply_import(current_user, plan)
     except ImportProblem as error:
         db.session.rollback()
@@ -124,6 +137,10 @@ def confirm():
     message = f"Imported {result.entries:,} {'entry' if result.entries == 1 else 'entries'}"
     if result.duplicates:
         message += f"; {result.duplicates:,} already in your journal were left out"
+    if result.undated_left_out:
+        count = result.undated_left_out
+        message += (f"; {count:,} {'note' if count == 1 else 'notes'} without a date "
+                    f"{'was' if count == 1 else 'were'} left out")
     flash(message + ".", "success")
     return redirect(url_for("entries.index"))
 

@@ -88,6 +88,7 @@ class ImportedEntry:
     win_part: str | None = None
     prompt: ImportedPromptRef | None = None
     position: int = 0  # 1-based place in the file, for messages
+    source: str | None = None  # the file in an archive it came from, when it has its own
 
 
 @dataclass
@@ -122,3 +123,6 @@ class ParsedJournal:
     hidden_prompts: list[str] = field(default_factory=list)  # built-in keys
     timezone: str | None = None  # the account's time zone setting, when the file has one
     notes: list[str] = field(default_factory=list)  # things the reader changed, for the preview
+    # Entries whose file gives no date of its own, dated by when the file was last
+    # changed; imported only when the person chooses that (Markdown zips).
+    undated: list[ImportedEntry] = field(default_factory=list)

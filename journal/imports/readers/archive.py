@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from journal.transfer.document import ImportProblem
 
@@ -55,6 +56,9 @@ DEFAULT_LIMITS = ZipLimits()
 class Member:
     name: str
     data: bytes
+    # When the file was last changed, as the zip records it: a local time without a
+    # zone, to the even second; None when the record is not a date.
+    modified: datetime | None = None
 
 
 def looks_like_zip(data: bytes) -> bool:
@@ -142,7 +146,7 @@ def read_members(data: bytes, *, keep: Callable[[str], bool],
                 raise _too_big(info.filename, limits)
             content = _read(archive, info, limits, limits.max_total_size - total)
             total += len(content)
-            members.append(Member(info.filename, content))
+            members.append(Member(info.filename, content, _modified(info)))
     return members
 
 
@@ -174,6 +178,13 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits,
         raise ImportProblem(f"The file '{info.filename}' in the zip is damaged and cannot be "
                             "read.") from None
     return b"".join(chunks)
+
+
+def _modified(info: zipfile.ZipInfo) -> datetime | None:
+    try:
+        return datetime(*info.date_time)
+    except (TypeError, ValueError):
+        return None
 
 
 def _too_big(name: str, limits: ZipLimits) -> ImportProblem:

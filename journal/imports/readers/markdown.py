@@ -45,6 +45,15 @@ MAX_FRONT_MATTER = 64 * 1024
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:-(\d{2})(\d{2})(?!\d))?")
+# A date as notes apps and templates write it: "2018-01-02 18:58:49 Tuesday",
+# "Tuesday, 2018-01-02", "2018-01-02 18:58"; the weekday is not checked.
+_WEEKDAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+            r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?")
+_LOOSE_DATE = re.compile(
+    rf"(?:{_WEEKDAY},?\s+)?(\d{{4}})-(\d{{2}})-(\d{{2}})"
+    r"(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    rf"(?:,?\s+{_WEEKDAY})?", re.IGNORECASE)
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d")
 _HEADING = re.compile(r"##[ \t]+(.+?)[ \t]*#*[ \t]*")
 _TITLE = re.compile(r"#[ \t]+(.+?)[ \t]*#*[ \t]*")
 _FIELD_ORDER = list(REFRAME_HEADINGS)
@@ -59,51 +68,66 @@ def is_markdown_member(name: str) -> bool:
 
 
 def read_zip(data: bytes, zone: tzinfo, *, limits: ZipLimits = DEFAULT_LIMITS) -> ParsedJournal:
-    """The entries of a zip of Markdown files, oldest first. Raises ImportProblem for
-    an unsafe archive, a zip without Markdown files, or the first file that is wrong."""
+    """The entries of a zip of Markdown files, oldest first; files without a date of
+    their own in :attr:`ParsedJournal.undated`, dated by when the zip says they were
+    last changed. Raises ImportProblem for an unsafe archive, a zip without Markdown
+    files, or the first file that is wrong."""
     members = read_members(data, keep=is_markdown_member, limits=limits)
     if not members:
         raise ImportProblem("The zip holds no Markdown files (.md, .markdown or .txt).")
-    return read_files([(member.name, member.data) for member in members], zone)
+    return read_files([(member.name, member.data) for member in members], zone,
+                      modified={member.name: member.modified for member in members})
 
 
-def read_files(files: list[tuple[str, bytes]], zone: tzinfo) -> ParsedJournal:
+def read_files(files: list[tuple[str, bytes]], zone: tzinfo, *,
+               modified: dict[str, datetime | None] | None = None) -> ParsedJournal:
     """One entry per ``(name, bytes)`` file, sorted by date (then name) and numbered
-    in that order. A problem names the file; its entry number counts the files in name
-    order, as they were read."""
+    in that order. A file without a date of its own goes to ``undated``, dated by its
+    ``modified`` time (local to ``zone``), numbered after the others in name order; a
+    problem names the file, its entry number counting the files in name order. Raises
+    ImportProblem for a file without a date when ``modified`` does not know the file."""
     fitter = Fitter()
-    entries = []
+    dated, undated = [], []
     for position, (name, data) in enumerate(sorted(files), start=1):
-        entries.append((name, _entry(name, data, position, zone, fitter)))
-    entries.sort(key=lambda pair: (pair[1].created_at, pair[0]))
-    for position, (_name, entry) in enumerate(entries, start=1):
+        file = _File(name, position, zone, (modified or {}).get(name))
+        entry, has_date = _entry(file, data, fitter)
+        (dated if has_date else undated).append(entry)
+    dated.sort(key=lambda entry: (entry.created_at, entry.source))
+    for position, entry in enumerate(dated + undated, start=1):
         entry.position = position
-    return ParsedJournal(format="markdown", entries=[entry for _name, entry in entries],
+    return ParsedJournal(format="markdown", entries=dated, undated=undated,
                          notes=fitter.notes())
 
 
 class _File:
     """One file being read, for messages that name it."""
 
-    def __init__(self, name: str, position: int, zone: tzinfo):
-        self.name, self.position, self.zone = name, position, zone
+    def __init__(self, name: str, position: int, zone: tzinfo, modified: datetime | None):
+        self.name, self.position, self.zone, self.modified = name, position, zone, modified
 
     def problem(self, message: str) -> ImportProblem:
         return ImportProblem(message, entry=self.position, where=self.name)
 
 
-def _entry(name: str, data: bytes, position: int, zone: tzinfo, fitter: Fitter) -> ImportedEntry:
-    file = _File(name, position, zone)
-    text = decode_text(data, subject="the file", entry=position, where=name)
+def _entry(file: _File, data: bytes, fitter: Fitter) -> tuple[ImportedEntry, bool]:
+    """The file's entry, and whether the file dates it (else its modification time does)."""
+    text = decode_text(data, subject="the file", entry=file.position, where=file.name)
     meta, body, has_front_matter = _front_matter(file, text)
+    created = _moment(file, meta, "date") or _moment(file, meta, "created")
+    if created is None:
+        created, body = _first_line_date(file, body)
     title = _scalar(file, meta, "title")
     if not has_front_matter:
         title, body = _heading_title(body)
     if title is None and "kind" not in meta:
         title = _name_title(file)
-    created = _moment(file, meta, "date") or _moment(file, meta, "created") or _name_date(file)
+    created = created or _name_date(file)
+    has_date = created is not None
+    if created is None:
+        created = _modified(file)
     entry = ImportedEntry(created_at=created, updated_at=_moment(file, meta, "updated"),
-                          starred=_flag(file, meta, "starred"), position=position)
+                          starred=_flag(file, meta, "starred"), position=file.position,
+                          source=file.name)
     entry.tags = fitter.tags(_tags(file, meta.get("tags")))
     kind = (_scalar(file, meta, "kind") or "note").strip().lower()
     if kind not in ("note", REFRAME):
@@ -118,7 +142,7 @@ def _entry(name: str, data: bytes, position: int, zone: tzinfo, fitter: Fitter) 
         entry.prompt = ImportedPromptRef(text=prompt)
     entry.is_win = _flag(file, meta, "win")
     entry.win_part = _scalar(file, meta, "win_part") if entry.is_win else None
-    return entry
+    return entry, has_date
 
 
 def _front_matter(file: _File, text: str) -> tuple[dict, str, bool]:
@@ -252,19 +276,60 @@ def _moment(file: _File, meta: dict, key: str) -> datetime | None:
         if isinstance(value, date):
             return as_utc(datetime.combine(value, time.min), file.zone)
         if isinstance(value, str):
-            return as_utc(parse_iso(value), file.zone)
+            moment = _written_date(value, file.zone)
+            return moment if moment is not None else as_utc(parse_iso(value), file.zone)
     except ValueError:
         pass
     raise file.problem(f"the {key} '{str(value)[:40]}' in the front matter is not a date "
-                       "like 2024-01-05 or 2024-01-05T14:30:00+01:00.")
+                       "like 2024-01-05, 2024-01-05 14:30:00 Friday or "
+                       "2024-01-05T14:30:00+01:00.")
 
 
-def _name_date(file: _File) -> datetime:
+def _written_date(text: str, zone: tzinfo) -> datetime | None:
+    """The time ``text`` writes in one of the ways of :data:`_LOOSE_DATE` or as ISO
+    8601, in UTC (local to ``zone`` without an offset); None when ``text`` is not
+    written as a date. Raises ValueError for a date that does not exist."""
+    text = text.strip()
+    match = _LOOSE_DATE.fullmatch(text)
+    if match is not None:
+        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+        return as_utc(datetime(year, month, day, hour, minute, second), zone)
+    if _ISO_START.match(text):
+        return as_utc(parse_iso(text), zone)
+    return None
+
+
+def _first_line_date(file: _File, body: str) -> tuple[datetime | None, str]:
+    """``(time, rest of the body)`` when the body's first line is only a date (with
+    an optional time and weekday); else ``(None, body)``. A line that looks like a date
+    that does not exist stays text."""
+    first, _, rest = body.lstrip("\n").partition("\n")
+    try:
+        moment = _written_date(first, file.zone)
+    except ValueError:
+        return None, body
+    if moment is None:
+        return None, body
+    return moment, rest.strip("\n")
+
+
+def _modified(file: _File) -> datetime:
+    """When the file was last changed, for a file without a date of its own."""
+    if file.modified is not None:
+        try:
+            return as_utc(file.modified, file.zone)
+        except ValueError:
+            pass
+    raise file.problem("the file has no date: add 'date: 2024-01-05' to its front matter, "
+                       "start its name with the date (2024-01-05-title.md), or write the "
+                       "date on its first line.")
+
+
+def _name_date(file: _File) -> datetime | None:
     base = file.name.rsplit("/", 1)[-1]
     match = _NAME_DATE.match(base)
     if match is None:
-        raise file.problem("the file has no date: add 'date: 2024-01-05' to its front matter, "
-                           "or start its name with the date (2024-01-05-title.md).")
+        return None
     year, month, day, hour, minute = match.groups()
     try:
         moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
