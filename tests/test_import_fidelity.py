@@ -5,11 +5,13 @@ preview says plainly what will happen to each entry."""
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from html import unescape
 
 from sqlalchemy import select
 
 from journal.extensions import db
+from journal.imports.preview import repeats_sentence
 from journal.models import Entry, PendingImport, Tag
 from journal.ownership import owned
 from tests.test_import import jrnl_entry, jrnl_file, upload
@@ -197,7 +199,7 @@ def test_undated_notes_are_listed_with_a_choice_and_left_out_by_default(client, 
 
     flashed = confirm(client)
 
-    assert "Imported 2 entries; 2 notes without a date were left out." in flashed
+    assert "Imported 2 entries. 2 notes without a date were left out." in flashed
     assert [(entry.title, entry.created_at.isoformat()) for entry in stored(logged_in)] == [
         (None, "2018-01-01T23:00:00+00:00"), ("Log", "2018-01-03T17:58:49+00:00")]
 
@@ -226,3 +228,37 @@ def test_a_vault_of_only_undated_notes_says_why_nothing_would_be_added(client, l
     assert ("Importing this file would add no entries: its note has no date (choose below "
             "to date it by its file).") in page
     assert "already in your journal" not in page
+
+
+# --- entries a file holds twice ------------------------------------------------------------------
+
+def test_entries_repeated_in_the_file_are_imported_once_and_said_so(
+        client, logged_in, make_entry):
+    make_entry(logged_in, "Old.", title="Known", created_at=datetime(2024, 3, 1, 8, tzinfo=UTC))
+    known = jrnl_entry("2024-03-01", "09:00", "Known", "Old.")
+    standup = jrnl_entry("2024-03-02", "09:00", "Standup", "Short.")
+    retro = jrnl_entry("2024-03-03", "09:00", "Retro", "Good.")
+    data = jrnl_file(known, standup, standup, retro, retro,
+                     jrnl_entry("2024-03-04", "09:00", "New", "Once."))
+
+    page = unescape(preview_of(client, data, "jrnl.json"))
+
+    assert "<dt>Already in your journal</dt><dd>1</dd>" in page
+    assert "1 of them is already here (same minute, same text) and will be left out." in page
+    assert "2 entries appear twice in the file; each is imported once." in page
+    assert "Import 3 entries" in page
+
+    flashed = unescape(confirm(client))
+
+    assert ("Imported 3 entries. 1 already in your journal was left out. 2 entries appear "
+            "twice in the file; each was imported once.") in flashed
+    assert [entry.title for entry in stored(logged_in)] == ["Known", "Standup", "Retro", "New"]
+
+
+def test_repeats_are_counted_in_plain_english():
+    assert repeats_sentence([]) == ""
+    assert repeats_sentence([2]) == "1 entry appears twice in the file; it is imported once."
+    assert repeats_sentence([3, 3]) == (
+        "2 entries appear 3 times in the file; each is imported once.")
+    assert repeats_sentence([2, 4], done=True) == (
+        "2 entries appear more than once in the file; each was imported once.")

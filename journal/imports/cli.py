@@ -13,7 +13,7 @@ from journal.auth.services import find_user
 from journal.extensions import db
 from journal.imports import readers
 from journal.imports.forms import DATE_UNDATED, DETECT, SKIP_UNDATED
-from journal.imports.preview import describe
+from journal.imports.preview import describe, result_message
 from journal.imports.services import apply_import, plan_import
 from journal.timezones import default_timezone_name, is_valid_timezone, to_local
 from journal.transfer.document import FORMATS, ImportProblem
@@ -26,9 +26,11 @@ def _day(moment, user) -> str:
 def _echo_preview(preview, user) -> None:
     click.echo(f"Read {preview.filename} as {preview.format_label}: "
                f"{preview.in_file:,} entries in the file.")
-    click.echo(f"  to add: {preview.new:,}   already in the journal: {preview.duplicates:,}   "
+    click.echo(f"  to add: {preview.new:,}   already in the journal: {preview.already_here:,}   "
                f"reframes: {preview.reframes:,}   wins: {preview.wins:,}   "
                f"starred: {preview.starred:,}")
+    if preview.repeated:
+        click.echo(f"  {preview.repeated}")
     if preview.new:
         click.echo(f"  written from {_day(preview.first, user)} to {_day(preview.last, user)}")
         shown = ", ".join(f"{name} ({count:,}{', new' if new else ''})"
@@ -104,5 +106,5 @@ def import_command(path: Path, username: str, fmt: str, zone_name: str | None,
                            file=sys.stderr) as bar:
         result = apply_import(user, plan, progress=bar.update)
     db.session.commit()
-    click.echo(f"Imported {result.entries:,} entries in {time.perf_counter() - started:.1f} s; "
-               f"{result.duplicates:,} already in the journal were left out.")
+    click.echo(f"{result_message(result, journal='the journal')} "
+               f"({time.perf_counter() - started:.1f} s)")

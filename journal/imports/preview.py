@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from journal.imports.services import ImportPlan
+from journal.imports.services import ImportPlan, ImportResult
 from journal.models.entries import display_title
 from journal.transfer.document import FORMATS
 
@@ -18,7 +18,7 @@ class ImportPreview:
     format_label: str
     in_file: int
     new: int
-    duplicates: int
+    already_here: int
     reframes: int = 0
     wins: int = 0
     starred: int = 0
@@ -32,6 +32,7 @@ class ImportPreview:
     hidden_prompts: int = 0
     timezone_change: str | None = None
     notes: list[str] = field(default_factory=list)
+    repeated: str = ""  # what happens to entries the file holds more than once
     # files without a date of their own: (name, when the file was last changed, UTC)
     undated: list[tuple[str, datetime]] = field(default_factory=list)
     dated_too: bool = False  # the figures count them, dated by their files
@@ -43,7 +44,7 @@ def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     preview = ImportPreview(
         filename=filename, format_label=FORMATS.get(journal.format, journal.format),
         in_file=len(journal.entries) + len(journal.undated), new=len(new),
-        duplicates=plan.duplicates,
+        already_here=plan.already_here, repeated=repeats_sentence(plan.repeat_counts),
         reframes=sum(entry.reframe is not None for entry in new),
         wins=sum(entry.is_win for entry in new), starred=sum(entry.starred for entry in new),
         new_prompts=plan.new_prompts, hidden_prompts=len(journal.hidden_prompts),
@@ -72,7 +73,7 @@ def _nothing_new(preview: ImportPreview) -> str:
         return "The file has no entries, so importing it would add none."
     skipped = len(preview.undated) if not preview.dated_too else 0
     reasons = []
-    if preview.duplicates:
+    if preview.already_here:
         reasons.append(f"every entry in it{' with a date' if skipped else ''} is already "
                        "in your journal")
     if skipped:
@@ -82,6 +83,44 @@ def _nothing_new(preview: ImportPreview) -> str:
                        f"(choose below to date {which})")
     return "Importing this file would add no entries" + (
         ": " + ", and ".join(reasons) if reasons else "") + "."
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """``1 entry``, ``2 entries``, ``1,000 entries``."""
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def repeats_sentence(counts: list[int], *, done: bool = False) -> str:
+    """What happens to the entries a file holds more than once, ``counts`` being how
+    often each appears: "2 entries appear twice in the file; each is imported once."
+    ("was", once ``done``); empty without repeats."""
+    if not counts:
+        return ""
+    if len(set(counts)) == 1:
+        how = "twice" if counts[0] == 2 else f"{counts[0]:,} times"
+    else:
+        how = "more than once"
+    one = len(counts) == 1
+    return (f"{counted(len(counts), 'entry', 'entries')} {'appears' if one else 'appear'} "
+            f"{how} in the file; {'it' if one else 'each'} {'was' if done else 'is'} "
+            "imported once.")
+
+
+def result_message(result: ImportResult, *, journal: str = "your journal") -> str:
+    """What an import did, in sentences: "Imported 3 entries. 1 already in your
+    journal was left out." and so on."""
+    sentences = [f"Imported {counted(result.entries, 'entry', 'entries')}."]
+    if result.already_here:
+        count = result.already_here
+        sentences.append(f"{count:,} already in {journal} {'was' if count == 1 else 'were'} "
+                         "left out.")
+    if result.repeat_counts:
+        sentences.append(repeats_sentence(result.repeat_counts, done=True))
+    if result.undated_left_out:
+        count = result.undated_left_out
+        sentences.append(f"{counted(count, 'note', 'notes')} without a date "
+                         f"{'was' if count == 1 else 'were'} left out.")
+    return " ".join(sentences)
 
 
 def _title(entry) -> str:

@@ -53,13 +53,20 @@ class ImportPlan:
     new_entries: list[ImportedEntry] = field(default_factory=list)
     # the canonical tag names of each new entry, in the same order as new_entries
     entry_tags: list[list[str]] = field(default_factory=list)
-    duplicates: int = 0  # already in the journal, or repeated within the file
+    already_here: int = 0  # entries of the file the account already holds
+    # how often each new entry that the file holds more than once appears in it
+    repeat_counts: list[int] = field(default_factory=list)
     # canonical tag name -> (display form, first use) for every tag the new entries use
     tags: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     existing_tags: set[str] = field(default_factory=set)
     # own prompts of the file that the account does not have yet (by text and theme)
     new_prompts: int = 0
     timezone_change: str | None = None  # the zone the account will take, if any
+
+    @property
+    def duplicates(self) -> int:
+        """Entries of the file left out: already in the journal, or a repeat of one."""
+        return self.already_here + sum(count - 1 for count in self.repeat_counts)
 
     @property
     def entries(self) -> list[ImportedEntry]:
@@ -93,14 +100,17 @@ def plan_import(owner: User, journal: ParsedJournal, *,
     plan = ImportPlan(journal, date_undated=date_undated)
     entries = plan.entries
     known = existing_fingerprints(owner.id, entries)
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # fingerprint -> copies in the file
     for entry in entries:
         print_ = entry_fingerprint(entry)
-        if print_ in known or print_ in seen:
-            plan.duplicates += 1
-            continue
-        seen.add(print_)
-        plan.new_entries.append(entry)
+        if print_ in known:
+            plan.already_here += 1
+        elif print_ in seen:
+            seen[print_] += 1
+        else:
+            seen[print_] = 1
+            plan.new_entries.append(entry)
+    plan.repeat_counts = [count for count in seen.values() if count > 1]
 
     shown = {canonical_tag(tag.name): tag.display_name for tag in journal.tags}
     foreign = journal.format != "journal"
@@ -127,7 +137,8 @@ def plan_import(owner: User, journal: ParsedJournal, *,
 @dataclass
 class ImportResult:
     entries: int = 0
-    duplicates: int = 0
+    already_here: int = 0  # left out: the journal holds them
+    repeat_counts: list[int] = field(default_factory=list)  # see ImportPlan
     undated_left_out: int = 0  # files without a date, left out by choice
     tags: int = 0  # tags created
     prompts: int = 0  # own prompts created
@@ -140,7 +151,7 @@ def apply_import(owner: User, plan: ImportPlan, *,
     and time zone to ``owner``'s account, and index the entries for search. Calls
     ``progress(n)`` after each batch of ``n`` entries. Nothing is committed here."""
     connection = db.session.connection()
-    result = ImportResult(duplicates=plan.duplicates,
+    result = ImportResult(already_here=plan.already_here, repeat_counts=plan.repeat_counts,
                           undated_left_out=0 if plan.date_undated else len(plan.journal.undated))
     prompt_ids = _store_prompts(owner, plan.journal, result)
     _store_hidden_prompts(owner, plan.journal)

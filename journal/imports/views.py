@@ -24,7 +24,7 @@ from journal.imports.forms import (
     UndatedChoiceForm,
 )
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
-from journal.imports.preview import describe
+from journal.imports.preview import describe, result_message
 from journal.imports.services import apply_import, plan_import
 from journal.requestlog import security_event
 from journal.timezones import default_timezone_name
@@ -134,14 +134,7 @@ def confirm():
         return redirect(url_for("imports.index"))
     discard_pending(pending)
     db.session.commit()
-    message = f"Imported {result.entries:,} {'entry' if result.entries == 1 else 'entries'}"
-    if result.duplicates:
-        message += f"; {result.duplicates:,} already in your journal were left out"
-    if result.undated_left_out:
-        count = result.undated_left_out
-        message += (f"; {count:,} {'note' if count == 1 else 'notes'} without a date "
-                    f"{'was' if count == 1 else 'were'} left out")
-    flash(message + ".", "success")
+    flash(result_message(result), "success")
     return redirect(url_for("entries.index"))
 
 
