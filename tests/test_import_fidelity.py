@@ -11,6 +11,7 @@ from html import unescape
 from sqlalchemy import select
 
 from journal.extensions import db
+from journal.imports.cli import import_command
 from journal.imports.preview import repeats_sentence
 from journal.models import Entry, PendingImport, Tag
 from journal.ownership import owned
@@ -262,3 +263,20 @@ def test_repeats_are_counted_in_plain_english():
         "2 entries appear 3 times in the file; each is imported once.")
     assert repeats_sentence([2, 4], done=True) == (
         "2 entries appear more than once in the file; each was imported once.")
+
+
+def test_the_command_lists_undated_notes_and_dates_them_when_asked(runner, user, tmp_path):
+    path = tmp_path / "vault.zip"
+    path.write_bytes(vault_with_undated_notes())
+
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "without a date, left out (--undated modified dates them by their files):" in \
+        result.output
+    assert "Ideas/Someday.md (last changed 2023-06-01)" in result.output
+
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
+                                            "--undated", "modified"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 4 entries." in result.output
+    assert len(stored(user)) == 4
