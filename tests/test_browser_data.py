@@ -117,7 +117,7 @@ def test_export_import_and_delete_the_account(browser, live_server, scheme):
     assert "“journal.json”, read as jrnl" in page.locator(".lede").inner_text()
     assert figure(page, "Entries to add") == "2"
     assert figure(page, "Already in your journal") == "0"
-    assert figure(page, "Starred") == "1"
+    assert page.locator(".import-among-new").inner_text() == "Of the 2 new entries, 1 is starred."
     first_entries = page.get_by_role("list").filter(has_text="Retro with the team")
     assert UNICODE_TITLE in first_entries.inner_text()
     tags = page.locator(".tag-list").inner_text()
@@ -138,8 +138,8 @@ def test_export_import_and_delete_the_account(browser, live_server, scheme):
     page.wait_for_url(f"{base}/account/import/preview")
     assert figure(page, "Entries to add") == "0"
     assert figure(page, "Already in your journal") == "2"
-    assert "Every entry in this file is already in your journal" in \
-        page.get_by_role("status").filter(has_text="Every entry").inner_text()
+    assert "every entry in it is already in your journal" in \
+        page.get_by_role("status").filter(has_text="add no entries").inner_text()
     assert page.get_by_role("button", name=re.compile("^Import")).count() == 0
     audit(page, "import preview of duplicates")
     shoot(page, "import-preview-duplicates", scheme)

@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.imports.cli import import_command
-from journal.imports.preview import repeats_sentence
+from journal.imports.preview import describe, repeats_sentence
+from journal.imports.services import plan_import
 from journal.models import Entry, PendingImport, Tag
 from journal.ownership import owned
+from journal.transfer.document import ImportedEntry, ImportedReframe, ParsedJournal
 from tests.test_import import jrnl_entry, jrnl_file, upload
 
 
@@ -280,3 +282,38 @@ def test_the_command_lists_undated_notes_and_dates_them_when_asked(runner, user,
     assert result.exit_code == 0, result.output
     assert "Imported 4 entries." in result.output
     assert len(stored(user)) == 4
+
+
+# --- what the figures count ---------------------------------------------------------------------
+
+def test_wins_and_stars_are_counted_among_the_new_entries_and_said_so(
+        client, logged_in, make_entry):
+    make_entry(logged_in, "Old.", title="Known", starred=True,
+               created_at=datetime(2024, 3, 1, 8, tzinfo=UTC))
+    data = jrnl_file(jrnl_entry("2024-03-01", "09:00", "Known", "Old.", starred=True),
+                     jrnl_entry("2024-03-02", "09:00", "One", "a", starred=True),
+                     jrnl_entry("2024-03-03", "09:00", "Two", "b"),
+                     jrnl_entry("2024-03-04", "09:00", "Three", "c"))
+
+    page = preview_of(client, data, "jrnl.json")
+
+    assert "Of the 3 new entries, 1 is starred." in page
+    assert "<dt>Starred</dt>" not in page and "<dt>Wins</dt>" not in page
+
+
+def test_the_sentence_about_new_entries_names_each_kind_with_its_plural(app, user):
+    def entry(day, **fields):
+        return ImportedEntry(created_at=datetime(2024, 3, day, tzinfo=UTC), body=f"Day {day}",
+                             position=day, **fields)
+
+    many = ParsedJournal(format="journal", entries=[
+        entry(1, is_win=True, starred=True), entry(2, is_win=True), entry(3),
+        entry(4, reframe=ImportedReframe(happened="Demo"))])
+    single = ParsedJournal(format="journal", entries=[entry(5, is_win=True, starred=True)])
+    plain = ParsedJournal(format="journal", entries=[entry(6), entry(7)])
+
+    assert describe(plan_import(user, many), "a.json").among_new == (
+        "Of the 4 new entries, 1 is a reframe, 2 are wins and 1 is starred.")
+    assert describe(plan_import(user, single), "b.json").among_new == (
+        "The new entry is a win and starred.")
+    assert describe(plan_import(user, plain), "c.json").among_new == ""

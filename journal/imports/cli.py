@@ -26,11 +26,10 @@ def _day(moment, user) -> str:
 def _echo_preview(preview, user) -> None:
     click.echo(f"Read {preview.filename} as {preview.format_label}: "
                f"{preview.in_file:,} entries in the file.")
-    click.echo(f"  to add: {preview.new:,}   already in the journal: {preview.already_here:,}   "
-               f"reframes: {preview.reframes:,}   wins: {preview.wins:,}   "
-               f"starred: {preview.starred:,}")
-    if preview.repeated:
-        click.echo(f"  {preview.repeated}")
+    click.echo(f"  to add: {preview.new:,}   already in the journal: {preview.already_here:,}")
+    for sentence in (preview.among_new, preview.repeated):
+        if sentence:
+            click.echo(f"  {sentence}")
     if preview.new:
         click.echo(f"  written from {_day(preview.first, user)} to {_day(preview.last, user)}")
         shown = ", ".join(f"{name} ({count:,}{', new' if new else ''})"

@@ -37,6 +37,7 @@ class ImportPreview:
     undated: list[tuple[str, datetime]] = field(default_factory=list)
     dated_too: bool = False  # the figures count them, dated by their files
     nothing_new: str = ""  # why the import would add no entries, when it would not
+    among_new: str = ""  # the reframes, wins and starred entries among the new ones
 
 
 def describe(plan: ImportPlan, filename: str) -> ImportPreview:
@@ -52,6 +53,7 @@ def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     preview.undated = [(entry.source or f"Entry {entry.position}", entry.created_at)
                        for entry in journal.undated]
     preview.dated_too = plan.date_undated
+    preview.among_new = _among_new(preview)
     if not new:
         preview.nothing_new = _nothing_new(preview)
     if new:
@@ -65,6 +67,27 @@ def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     for entry in sorted(new, key=lambda entry: entry.created_at)[:FIRST_TITLES]:
         preview.titles.append((entry.created_at, _title(entry)))
     return preview
+
+
+def _among_new(preview: ImportPreview) -> str:
+    """"Of the 12 new entries, 2 are reframes, 3 are wins and 1 is starred." (the
+    figures count new entries only); empty when none is any of these."""
+    one = preview.new == 1
+    parts = []
+    if preview.reframes:
+        parts.append("a reframe" if one else counted(preview.reframes, "is a reframe",
+                                                       "are reframes"))
+    if preview.wins:
+        parts.append("a win" if one else counted(preview.wins, "is a win", "are wins"))
+    if preview.starred:
+        parts.append("starred" if one else counted(preview.starred, "is starred",
+                                                     "are starred"))
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if one:
+        return f"The new entry is {listed}."
+    return f"Of the {preview.new:,} new entries, {listed}."
 
 
 def _nothing_new(preview: ImportPreview) -> str:
