@@ -55,10 +55,13 @@ def without_tags(text: str) -> str:
 
 
 def _head(text: str) -> str:
-    """The start of ``text``, cut at a line end, long enough for a title and excerpt."""
+    """The start of ``text``, long enough for a title and an excerpt: cut at a line
+    end in its second half when there is one, else at a space."""
     if len(text) <= HEAD_CHARS:
         return text
-    cut = text.rfind("\n", 0, HEAD_CHARS)
+    cut = text.rfind("\n", HEAD_CHARS // 2, HEAD_CHARS)
+    if cut < 0:
+        cut = text.rfind(" ", HEAD_CHARS // 2, HEAD_CHARS)
     return text[:cut] if cut > 0 else text[:HEAD_CHARS]
 
 

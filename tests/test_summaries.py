@@ -9,8 +9,10 @@ from html import unescape
 
 import pytest
 
+from journal import summaries
 from journal.extensions import db
 from journal.models import Entry
+from journal.rendering import plain_lines
 from journal.summaries import display_title, excerpt, without_tags
 
 MARKDOWN_BODY = ("Shipped the *export* fix today\\. #work\n"
@@ -99,3 +101,24 @@ def test_exports_keep_the_real_title_or_none(client, logged_in, make_entry):
 
     assert [(entry["title"], entry["body"]) for entry in document["entries"]] == [
         (None, MARKDOWN_BODY), ("Kept *as typed*", "Body.")]
+
+
+def test_a_list_reads_only_the_head_of_a_long_entry_and_reads_it_once(
+        client, logged_in, make_entry, monkeypatch):
+    read = []
+
+    def counting_plain_lines(text):
+        read.append(len(text))
+        return plain_lines(text)
+
+    monkeypatch.setattr(summaries, "plain_lines", counting_plain_lines)
+    summaries._plain_lines.cache_clear()
+    long_body = "A *long* first line.\n\n" + "Many more words in this entry. " * 5_000
+    make_entry(logged_in, long_body)
+
+    for _ in range(3):
+        (title, shown), = card_texts(client.get("/entries/").get_data(as_text=True))
+        assert title == "A long first line."
+        assert shown.startswith("Many more words in this entry.") and shown.endswith("…")
+
+    assert len(read) == 1 and read[0] <= summaries.HEAD_CHARS < len(long_body)
