@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -71,6 +71,9 @@ def start_session(user: User, remember: bool) -> None:
     """Sign ``user`` in with a fresh session: the old cookie's contents are dropped and
     a new server-side session row is added (the caller commits)."""
     session.clear()
+    # The cleared session held the CSRF secret: a form shown in this same response (a
+    # carried entry) must be signed with the new one, not with the token cached on g.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     purge_expired_sessions()
     token = secrets.token_urlsafe(32)
     lifetime = (current_app.config["REMEMBER_COOKIE_DURATION"] if remember

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from journal.admin.tokens import usable_invite, usable_reset
 from journal.auth import bp
+from journal.auth.carry import draft_from_sign_in, resume, sign_in_page_carrying
 from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from journal.auth.services import (
     authenticate,
@@ -19,7 +20,6 @@ from journal.auth.sessions import (
     start_session,
 )
 from journal.auth.throttle import clear_failures, record_failure, retry_after
-from journal.carry import carried_draft, render_carried_draft
 from journal.extensions import db, login_manager
 from journal.models import utcnow
 from journal.requestlog import security_event
@@ -70,7 +70,7 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
-    draft = carried_draft(request.form)
+    draft = draft_from_sign_in(request.form)
     if form.validate_on_submit():
         username = canonical_username(form.username.data)
         address = request.remote_addr or "unknown"
@@ -88,7 +88,7 @@ def login():
         start_session(user, remember=form.remember.data)
         db.session.commit()
         if draft is not None:
-            return render_carried_draft(draft)
+            return resume(draft)
         return redirect(safe_next(form.next.data) or url_for("main.index"))
     return render_template("auth/login.html", form=form, draft=draft)
 
@@ -179,12 +179,11 @@ def reset_password(token: str):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    """Signed-out visitors go to the sign-in page. An entry posted after the sign-in
-    expired is kept: the sign-in page carries it and shows it again afterwards."""
-    draft = carried_draft(request.form, from_entry_form=True) if request.method == "POST" else None
-    if draft is not None:
-        form = LoginForm(formdata=None)
-        return render_template("auth/login.html", form=form, draft=draft), 401
+    """Signed-out visitors go to the sign-in page. A carried form (an entry) posted after
+    the sign-in ended is kept: the sign-in page holds it and shows it again afterwards."""
+    page = sign_in_page_carrying()
+    if page is not None:
+        return page
     if request.method != "GET":
         abort(401)
     flash("Please sign in to continue.", "info")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("entries", __name__)
 
-from journal.entries import calendar, views  # noqa: E402, F401 - registers the routes
+from journal.entries import calendar, carry, views  # noqa: E402, F401 - registers the routes

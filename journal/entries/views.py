@@ -3,7 +3,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from journal.carry import carried_draft
 from journal.entries import bp
 from journal.entries.forms import EntryForm, form_class_for
 from journal.entries.services import create_entry, delete_entry, set_starred, update_entry
@@ -154,31 +153,4 @@ def delete(entry_id: int):
     db.session.commit()
     flash("The entry is deleted.", "success")
     return redirect(url_for("entries.index"))
-
-
-def rerender_after_csrf_failure():
-    """The response for an entry form whose CSRF token failed, or ``None`` for other
-    forms: the form again with the typed text and a fresh token (nothing saved), or the
-    sign-in page carrying the text when the sign-in has ended too."""
-    if request.endpoint not in ("entries.new", "entries.edit"):
-        return None
-    if not current_user.is_authenticated:
-        from journal.auth.forms import LoginForm
-
-        draft = carried_draft(request.form, from_entry_form=True)
-        if draft is None:
-            return None
-        return render_template("auth/login.html", form=LoginForm(formdata=None), draft=draft), 401
-    entry = None
-    kind = request.form.get("kind") if request.form.get("kind") in ENTRY_KINDS else NOTE
-    if request.endpoint == "entries.edit":
-        entry = get_owned_or_404(Entry, request.view_args["entry_id"], current_user)
-        kind = entry.kind
-    form = form_class_for(kind)(formdata=request.form)
-    return _render_form(
-        form, entry=entry, status=400, kind=kind,
-        prompt=_answerable_prompt(form.submitted_prompt_id()),
-        notice="This page had been open too long to save safely, so nothing was saved yet. "
-               "Your text is below: check it and save again.",
-    )
 
