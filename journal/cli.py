@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
 from journal.auth.passwords import password_problem
-from journal.auth.services import create_user, find_user, username_problem
+from journal.auth.services import create_user, find_user, reset_password, username_problem
 from journal.extensions import db
 
 MAX_DEMO_ENTRIES = 1_000_000
@@ -123,8 +123,6 @@ def reindex_command() -> None:
 def reset_password_command(name: str, password_stdin: bool) -> None:
     """Set a new password for the account NAME, asked for twice without echo, and sign
     that account out everywhere."""
-    from journal.operations import reset_password
-
     user = find_user(name)
     names = [user.username, user.display_name] if user else []
     db.session.rollback()  # hold no lock while someone types (see create-user)

@@ -1,5 +1,5 @@
-"""Looking after a deployment: password resets from a terminal, backups of the SQLite
-file, a health check of the database, and the move from SQLite to PostgreSQL.
+"""Looking after a deployment: backups of the SQLite file, a health check of the
+database, and the move from SQLite to PostgreSQL.
 
 The commands in :mod:`journal.cli` call these functions; they raise
 :class:`OperationError` with a message written for the person at the terminal.
@@ -37,9 +37,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from journal.auth.services import set_password
 from journal.extensions import db
-from journal.models import LoginFailure, User, UserSession
 from journal.search.index import rebuild_index
 
 BUSY_TIMEOUT_SECONDS = 10
@@ -55,20 +53,6 @@ REINDEX_HINT = "flask --app journal reindex"
 
 class OperationError(Exception):
     """The operation cannot go on; the message says why and what to do."""
-
-
-# --- Passwords ---------------------------------------------------------------------------
-
-def reset_password(user: User, password: str) -> int:
-    """Give ``user`` a new password, end every session they have (so whoever held the
-    old password is signed out everywhere) and forget their failed sign-ins (so a
-    locked-out person can sign in at once). Returns how many sessions ended; the caller
-    commits."""
-    set_password(user, password)
-    ended = db.session.execute(
-        delete(UserSession).where(UserSession.user_id == user.id)).rowcount or 0
-    db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
-    return ended
 
 
 # --- The SQLite file ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from journal import create_app
-from journal.admin.tokens import create_invite
+from journal.auth.tokens import create_invite
 from journal.extensions import db
 from journal.models import Prompt
 from tests.conftest import make_config

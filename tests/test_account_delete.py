@@ -7,7 +7,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select, text
 
-from journal.admin.tokens import create_password_reset
+from journal.auth.tokens import create_password_reset
 from journal.entries.services import create_entry
 from journal.extensions import db
 from journal.models import (

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from journal.auth.models import Invite, PasswordReset
 from journal.extensions import db
-from journal.models import Entry, Invite, PasswordReset, Tag, User, UserSession, utcnow
+from journal.models import Entry, Tag, User, UserSession, utcnow
 from tests.conftest import OTHER_PASSWORD, PASSWORD
 
 NEW_PASSWORD = "a brand new long passphrase"
@@ -215,6 +216,25 @@ def test_a_password_link_works_once_and_ends_every_session(app, admin_client, ot
     assert holder.get(f"/auth/reset/{token}").status_code == 404
     assert app.test_client().post("/auth/login", data={
         "username": "bo", "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_a_password_link_lets_a_locked_out_account_sign_in_at_once(app, admin_client,
+                                                                   other_user):
+    guesser = app.test_client()
+    for _ in range(5):
+        guesser.post("/auth/login", data={"username": "bo", "password": "a wrong guess!"})
+    owner = app.test_client()
+    paused = owner.post("/auth/login", data={"username": "bo", "password": OTHER_PASSWORD})
+    assert paused.status_code == 429
+    page = admin_client.post(f"/admin/users/{other_user.id}/reset").get_data(as_text=True)
+    token = link_token(page, "/auth/reset/")
+
+    done = owner.post(f"/auth/reset/{token}", data={"password": NEW_PASSWORD,
+                                                    "confirm": NEW_PASSWORD})
+
+    assert done.status_code == 302
+    signed_in = owner.post("/auth/login", data={"username": "bo", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302
 
 
 def test_a_password_link_expires_after_24_hours(app, admin_client, other_user):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from journal.auth.sessions import end_all_sessions
 from journal.extensions import db
-from journal.models import Entry, Invite, User, utcnow
+from journal.models import Entry, User
 
 
 class AdminRuleError(ValueError):
@@ -47,12 +47,6 @@ def delete_account(actor: User, account: User) -> None:
     db.session.flush()
 
 
-def revoke_invite(invite: Invite) -> None:
-    if invite.used_at is None and invite.revoked_at is None:
-        invite.revoked_at = utcnow()
-        db.session.flush()
-
-
 def accounts_overview() -> list[tuple[User, int]]:
     """Every account with its number of entries (a count, never their content)."""
     counts = (select(Entry.owner_id, func.count().label("entries"))
@@ -62,9 +56,3 @@ def accounts_overview() -> list[tuple[User, int]]:
         .outerjoin(counts, counts.c.owner_id == User.id).order_by(User.username))
     return [(user, count) for user, count in rows]
 
-
-def pending_invites() -> list[Invite]:
-    return list(db.session.scalars(
-        select(Invite).where(Invite.used_at.is_(None), Invite.revoked_at.is_(None),
-                             Invite.expires_at > utcnow())
-        .order_by(Invite.expires_at)))

@@ -9,14 +9,18 @@ from journal.admin.services import (
     AdminRuleError,
     accounts_overview,
     delete_account,
-    pending_invites,
-    revoke_invite,
     set_active,
     set_admin,
 )
-from journal.admin.tokens import create_invite, create_password_reset
+from journal.auth.models import Invite
+from journal.auth.tokens import (
+    create_invite,
+    create_password_reset,
+    pending_invites,
+    revoke_invite,
+)
 from journal.extensions import db
-from journal.models import Invite, User
+from journal.models import User
 
 
 def admin_required(view):

@@ -7,6 +7,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from journal.auth.passwords import hash_password, needs_rehash, verify_password
+from journal.auth.sessions import end_all_sessions
+from journal.auth.throttle import clear_failures
 from journal.extensions import db
 from journal.models import User
 
@@ -75,3 +77,14 @@ def authenticate(raw_username: str, password: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+
+
+def reset_password(user: User, password: str) -> int:
+    """Give ``user`` a new password, end every session they have (so whoever held the old
+    password is signed out everywhere) and forget their failed sign-ins (so a locked-out
+    person can sign in at once). For ``flask reset-password`` and the reset link alike.
+    Returns how many sessions ended."""
+    set_password(user, password)
+    ended = end_all_sessions(user)
+    clear_failures(user.username)
+    return ended

@@ -1,7 +1,6 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from journal.admin.tokens import usable_invite, usable_reset
 from journal.auth import bp
 from journal.auth.carry import draft_from_sign_in, resume, sign_in_page_carrying
 from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -14,12 +13,12 @@ from journal.auth.services import (
     set_password,
 )
 from journal.auth.sessions import (
-    end_all_sessions,
     end_current_session,
     end_other_sessions,
     start_session,
 )
 from journal.auth.throttle import clear_failures, record_failure, retry_after
+from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
 from journal.extensions import db, login_manager
 from journal.models import utcnow
 from journal.requestlog import security_event
@@ -157,7 +156,8 @@ def password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Set a new password with a single-use link from an administrator; every session
-    of the account ends. An unknown, used or expired link answers 404."""
+    of the account ends and its failed sign-ins are forgotten. An unknown, used or expired
+    link answers 404."""
     reset = usable_reset(token)
     if reset is None:
         return render_template("errors/error.html", status=404, title="This link does not work",
@@ -166,9 +166,7 @@ def reset_password(token: str):
                                        "for a new link."), 404
     form = ResetPasswordForm(username=reset.user.username)
     if form.validate_on_submit():
-        set_password(reset.user, form.password.data)
-        reset.used_at = utcnow()
-        end_all_sessions(reset.user)
+        use_password_reset(reset, form.password.data)
         if current_user.is_authenticated:
             end_current_session()
         db.session.commit()

@@ -1,7 +1,7 @@
 """The data model. Everything a user writes carries an ``owner_id`` (see
-:class:`OwnedMixin`) and is read through :mod:`journal.ownership`."""
+:class:`OwnedMixin`) and is read through :mod:`journal.ownership`. Invitations and
+password links belong to sign-in: :mod:`journal.auth.models`."""
 
-from journal.models.admin import Invite, PasswordReset
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, Reframe, Tag
 from journal.models.imports import PendingImport
@@ -13,8 +13,6 @@ __all__ = [
     "NOTE",
     "REFRAME",
     "Entry",
-    "Invite",
-    "PasswordReset",
     "PendingImport",
     "EntryTag",
     "LoginFailure",

@@ -1,4 +1,5 @@
-"""Single-use links for invitations and password resets."""
+"""Single-use links for invitations and password resets: an administrator creates
+them, sign-in uses them. Functions add and flush; the view commits."""
 
 import hashlib
 import secrets
@@ -7,8 +8,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from journal.auth.models import Invite, PasswordReset
+from journal.auth.services import reset_password
 from journal.extensions import db
-from journal.models import Invite, PasswordReset, User, utcnow
+from journal.models import User, utcnow
 
 TOKEN_BYTES = 32
 
@@ -42,6 +45,20 @@ def usable_invite(token: str | None) -> Invite | None:
     return invite if invite and invite.usable(utcnow()) else None
 
 
+def pending_invites() -> list[Invite]:
+    """Invitations that can still be used, the soonest to expire first."""
+    return list(db.session.scalars(
+        select(Invite).where(Invite.used_at.is_(None), Invite.revoked_at.is_(None),
+                             Invite.expires_at > utcnow())
+        .order_by(Invite.expires_at)))
+
+
+def revoke_invite(invite: Invite) -> None:
+    if invite.used_at is None and invite.revoked_at is None:
+        invite.revoked_at = utcnow()
+        db.session.flush()
+
+
 def create_password_reset(user: User) -> tuple[PasswordReset, str]:
     """A reset link for ``user``; earlier unused links for the account stop working."""
     for earlier in db.session.scalars(select(PasswordReset).where(
@@ -57,7 +74,15 @@ def create_password_reset(user: User) -> tuple[PasswordReset, str]:
 
 
 def usable_reset(token: str | None) -> PasswordReset | None:
+    """The password link for ``token`` if it can still be used, else ``None``."""
     if not token or len(token) > 200:
         return None
     reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
     return reset if reset and reset.usable(utcnow()) else None
+
+
+def use_password_reset(reset: PasswordReset, password: str) -> int:
+    """Spend the link: its account gets ``password`` as by :func:`reset_password` (every
+    session ends, failed sign-ins are forgotten). Returns how many sessions ended."""
+    reset.used_at = utcnow()
+    return reset_password(reset.user, password)

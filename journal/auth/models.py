@@ -9,8 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import db
-from journal.models.base import UTCDateTime, utcnow
-from journal.models.users import User
+from journal.models import User, UTCDateTime, utcnow
 
 
 class Invite(db.Model):
