@@ -15,7 +15,16 @@ from sqlalchemy.exc import IntegrityError
 
 from journal.auth.passwords import password_problem
 from journal.auth.services import create_user, find_user, reset_password, username_problem
+from journal.demo import insert_demo_entries
+from journal.exports.cli import export_command
 from journal.extensions import db
+from journal.imports.cli import import_command
+from journal.operations.backup import backup_sqlite
+from journal.operations.check import check_database
+from journal.operations.common import OperationError, sqlite_file
+from journal.operations.copy import copy_to_postgres, postgres_url
+from journal.prompts.sync import sync_prompts
+from journal.search.index import rebuild_index
 
 MAX_DEMO_ENTRIES = 1_000_000
 
@@ -67,8 +76,6 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
 def demo_data_command(username: str, count: int, seed: int | None) -> None:
     """Add COUNT varied entries with tags, spread over the past two years, to an account:
     wins with their part, reframes with beliefs, prompt answers and starred entries."""
-    from journal.demo import insert_demo_entries
-
     user = find_user(username)
     if user is None:
         db.session.rollback()
@@ -95,8 +102,6 @@ def demo_data_command(username: str, count: int, seed: int | None) -> None:
 def sync_prompts_command() -> None:
     """Bring the built-in prompts in line with the library file (``flask db upgrade``
     does this too). Safe to run any number of times."""
-    from journal.prompts.sync import sync_prompts
-
     result = sync_prompts(db.session.connection())
     db.session.commit()
     click.echo(f"Prompt library: {result}.")
@@ -107,8 +112,6 @@ def sync_prompts_command() -> None:
 def reindex_command() -> None:
     """Rebuild the full-text search index from the entries (safe while the site runs:
     it happens in one transaction)."""
-    from journal.search.index import rebuild_index
-
     started = time.perf_counter()
     count = rebuild_index(db.session.connection())
     db.session.commit()
@@ -158,8 +161,6 @@ def reset_password_command(name: str, password_stdin: bool) -> None:
 def backup_command(folder: Path | None, keep: int) -> None:
     """Copy the SQLite database to FOLDER/journal-YYYYMMDD-HHMMSS.sqlite3 (UTC), safely
     while the site runs, check the copy, and keep the newest KEEP backups."""
-    from journal.operations import OperationError, backup_sqlite, sqlite_file
-
     try:
         database = sqlite_file(db.engine, purpose="backup")
         db.session.rollback()
@@ -191,8 +192,6 @@ def _size(count: int) -> str:
 def check_command() -> None:
     """Check the database: integrity, foreign keys, migration state and the search index.
     Exits with 1 and a list of problems when something is wrong. Reads only."""
-    from journal.operations import OperationError, check_database
-
     db.session.rollback()
     try:
         report = check_database(current_app)
@@ -215,8 +214,6 @@ def copy_db_command(url: str) -> None:
     """Copy this SQLite journal into an empty PostgreSQL database: schema, every account
     and entry with their ids, and a fresh search index, all or nothing. Stop the site
     first; afterwards point JOURNAL_DATABASE_URL at the new database."""
-    from journal.operations import OperationError, copy_to_postgres, postgres_url
-
     try:
         postgres_url(url)
     except OperationError as error:
@@ -234,13 +231,6 @@ def copy_db_command(url: str) -> None:
                "and start the journal.")
 
 
-def _feature_commands() -> list:
-    from journal.exports.cli import export_command
-    from journal.imports.cli import import_command
-
-    return [export_command, import_command]
-
-
 commands: list = [create_user_command, demo_data_command, sync_prompts_command,
                   reindex_command, reset_password_command, backup_command, check_command,
-                  copy_db_command, *_feature_commands()]
+                  copy_db_command, export_command, import_command]

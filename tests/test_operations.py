@@ -30,7 +30,8 @@ from journal.models import (
     UserSession,
     utcnow,
 )
-from journal.operations import BACKUP_NAME, backup_sqlite, backups_in, copied_tables
+from journal.operations.backup import BACKUP_NAME, backup_sqlite, backups_in
+from journal.operations.copy import copied_tables
 from journal.prompts.services import create_own_prompt, hide_prompt
 from journal.search.service import search
 from tests.conftest import PASSWORD, _app, make_config

@@ -15,7 +15,9 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    """The app's engine, or the one a caller hands over as ``config.attributes["engine"]``
+    (``flask copy-db`` migrates its PostgreSQL target that way, without a second app)."""
+    return config.attributes.get("engine") or current_app.extensions['migrate'].db.engine
 
 
 def get_engine_url():
