@@ -18,13 +18,13 @@ from journal.auth.services import create_user, find_user, reset_password, userna
 from journal.demo import insert_demo_entries
 from journal.exports.cli import export_command
 from journal.extensions import db
+from journal.fulltext.index import rebuild_index
 from journal.imports.cli import import_command
 from journal.operations.backup import backup_sqlite
 from journal.operations.check import check_database
 from journal.operations.common import OperationError, sqlite_file
 from journal.operations.copy import copy_to_postgres, postgres_url
 from journal.prompts.sync import sync_prompts
-from journal.search.index import rebuild_index
 
 MAX_DEMO_ENTRIES = 1_000_000
 

@@ -40,9 +40,9 @@ from journal.demo_phrases import (
 )
 from journal.entries.services import count_words
 from journal.extensions import db
+from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, utcnow
 from journal.ownership import visible_prompts
-from journal.search.index import index_entries
 from journal.tags.names import canonical_tag
 
 BATCH_SIZE = 5_000

@@ -14,10 +14,10 @@ from journal.auth.services import create_user
 from journal.exports.batches import EntryReader, ExportOwner
 from journal.exports.formats import FORMATS
 from journal.extensions import db
+from journal.fulltext.index import index_entries
 from journal.imports.readers import read_journal
 from journal.imports.services import apply_import, plan_import
 from journal.models import Entry, Prompt, PromptHide, Reframe, Tag
-from journal.search.index import index_entries
 from journal.tags.names import canonical_tag
 from journal.transfer.document import REFRAME_TEXT_FIELDS
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from journal.extensions import db
-from journal.search.index import rebuild_index
+from journal.fulltext.index import rebuild_index
 from journal.search.service import SearchFilters, search
 from tests.conftest import OTHER_PASSWORD
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from journal.fulltext.terms import Term, searchable, words_of
 from journal.search import query as query_module
-from journal.search.query import ParsedQuery, Term, parse_query, searchable, words_of
+from journal.search.query import ParsedQuery, parse_query
 
 
 def texts_of(parsed: ParsedQuery) -> list[list[str]]:

@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import delete, exists, select
 
 from journal.extensions import db
+from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
 from journal.ownership import owned
-from journal.search.index import index_entries
 
 
 def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 
 from journal.entries.services import count_words
 from journal.extensions import db
+from journal.fulltext.index import index_entries
 from journal.imports.duplicates import entry_fingerprint, existing_fingerprints
 from journal.models import (
     NOTE,
@@ -31,7 +32,6 @@ from journal.models import (
     utcnow,
 )
 from journal.ownership import own_prompts
-from journal.search.index import index_entries
 from journal.tags.names import canonical_tag, display_form, inline_tags, merge_tag_lists
 from journal.transfer.document import (
     REFRAME_TEXT_FIELDS,

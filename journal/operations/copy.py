@@ -13,6 +13,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from journal.extensions import db
+from journal.fulltext.backends import INDEX_TABLES
+from journal.fulltext.index import rebuild_index
 from journal.operations.common import (
     UPGRADE_HINT,
     OperationError,
@@ -20,9 +22,7 @@ from journal.operations.common import (
     script_directory,
     sqlite_file,
 )
-from journal.search.index import rebuild_index
 
-SEARCH_TABLES = ("entries_fts", "search_documents")
 # Throttling records that only matter for a quarter of an hour, and uploads waiting a
 # day at most for their import to be confirmed: not worth moving.
 TRANSIENT_TABLES = frozenset({"login_failures", "pending_imports"})
@@ -56,7 +56,7 @@ def copied_tables() -> list[Table]:
     """Every model table in foreign-key order, except transient ones. The search index
     (no model) is rebuilt rather than copied, and Alembic's table is the target's own."""
     return [table for table in db.metadata.sorted_tables
-            if table.name not in TRANSIENT_TABLES and not table.name.startswith(SEARCH_TABLES)
+            if table.name not in TRANSIENT_TABLES and not table.name.startswith(INDEX_TABLES)
             and table.name != "alembic_version"]
 
 
@@ -138,7 +138,7 @@ def _refuse_foreign_or_filled(url: URL, shown: str) -> None:
         with engine.connect() as connection:
             names = set(inspect(connection).get_table_names())
             ours = {table.name for table in db.metadata.sorted_tables}
-            ours |= {"alembic_version", *SEARCH_TABLES}
+            ours |= {"alembic_version", *INDEX_TABLES}
             foreign = sorted(names - ours)
             if foreign:
                 raise OperationError(

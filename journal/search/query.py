@@ -11,35 +11,28 @@ and anything reinterpreted is explained in ``ParsedQuery.notes``.
 - ``tag:work``, ``before:2026-01-01``, ``after:2025-12``, ``is:win``, ``is:starred``,
   ``is:reframe``: filters (keys and ``is:`` values in any case).
 
-A term's ``text`` is for showing. Backends build their match expressions from
-``words_of(term.text)``, never from ``text`` itself: a term of several words
-(``don't``, ``docker-compose``, a phrase) matches those words next to each other, in order.
+A term's ``text`` is for showing. The backends (:mod:`journal.fulltext.backends`) build
+their match expressions from ``words_of(term.text)``, never from ``text`` itself: a term
+of several words (``don't``, ``docker-compose``, a phrase) matches those words next to
+each other, in order.
 """
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from journal.fulltext.terms import Term, words_of
 from journal.tags.names import InvalidTag, canonical_tag
 
 QUOTES = '"\u201c\u201d\u201e'  # straight quotes, and the curly ones phones type
 _TOKEN = re.compile(rf"(-?)[{QUOTES}]([^{QUOTES}]*)([{QUOTES}]?)|[^\s{QUOTES}]+")
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters, lone surrogates
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, as SQLite's unicode61 tokenizer splits
 _FILTER = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
 _IS_VALUES = {"win": "win", "wins": "win", "starred": "starred", "star": "starred",
               "reframe": "reframe", "reframes": "reframe"}
 _OR_NOTE = "OR needs a word on each side, so it was ignored."
-
-
-@dataclass(frozen=True)
-class Term:
-    text: str  # as typed, whitespace normalized; without the quotes, the - or the *
-    phrase: bool = False  # came from "double quotes"
-    prefix: bool = False  # deploy*: its single word is a prefix
 
 
 @dataclass(frozen=True)
@@ -64,20 +57,6 @@ class ParsedQuery:
         """Nothing to search for and nothing to filter by."""
         return not (self.groups or self.excluded or self.tags or self.before or self.after
                     or self.is_win or self.is_starred or self.is_reframe)
-
-
-def searchable(text: str) -> str:
-    """The form both indexed text and query words take: NFKC, case-folded, without
-    diacritics. ``searchable("Café Déjà") == "cafe deja"``."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    bare = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", bare)
-
-
-def words_of(text: str) -> list[str]:
-    """The words of ``text`` as the index splits them: runs of letters and digits of its
-    searchable form. ``words_of("Docker-Compose") == ["docker", "compose"]``."""
-    return _WORD.findall(searchable(text))
 
 
 def _tokens(text: str):

@@ -1,4 +1,5 @@
-"""Searching one's own entries: one interface over SQLite FTS5 and PostgreSQL.
+"""Searching one's own entries: the query's words through the database's full-text
+backend (:mod:`journal.fulltext.backends`), its filters on the entries.
 
 Every statement starts from :func:`journal.ownership.owned`, and the index lookups
 filter on the owner too, so another user's words can never be matched, ranked,
@@ -9,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import Float, Integer, column, text
 from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
+from journal.fulltext.backends import backend_for
 from journal.models import REFRAME, Entry, Reframe
 from journal.ownership import owned
-from journal.search import matching
 from journal.search.query import ParsedQuery, parse_query
+from journal.search.snippets import highlight
 from journal.tags.queries import entries_under
 from journal.timezones import local_day_start, zone_for
 
@@ -59,14 +60,15 @@ def search(owner, query: str, filters: SearchFilters | None = None, *, page: int
     parsed = parse_query(query or "")
     page = min(max(page, 1), MAX_PAGE)
     statement = _filtered(owner, parsed, filters)
-    dialect = db.session.get_bind().dialect.name
+    backend = backend_for(db.session.get_bind())
     if parsed.has_text:
-        ranked = _ranked_ids(dialect, owner.id, parsed)
+        ranked = backend.ranked(owner.id, parsed.groups, parsed.excluded)
         statement = (statement.join(ranked, ranked.c.entry_id == Entry.id)
                      .order_by(ranked.c.score.desc(), Entry.created_at.desc(), Entry.id.desc()))
     else:
         if parsed.excluded:
-            statement = statement.where(Entry.id.not_in(_excluded_ids(dialect, owner.id, parsed)))
+            statement = statement.where(
+                Entry.id.not_in(backend.containing_any(owner.id, parsed.excluded)))
         statement = statement.order_by(Entry.created_at.desc(), Entry.id.desc())
     entries = list(db.session.scalars(
         statement.options(selectinload(Entry.tags))
@@ -102,41 +104,9 @@ def _filtered(owner, parsed: ParsedQuery, filters: SearchFilters):
     return statement
 
 
-def _ranked_ids(dialect: str, owner_id: int, parsed: ParsedQuery):
-    """``(entry_id, score)`` of the owner's documents matching the query; higher
-    scores are better matches."""
-    if dialect == "sqlite":
-        # bm25 weighs title, body, tags, extra: a word in the title counts most.
-        sql = text(
-            "SELECT rowid AS entry_id, -bm25(entries_fts, 10.0, 1.0, 4.0, 1.0) AS score "
-            "FROM entries_fts WHERE entries_fts MATCH :match AND owner_id = :owner")
-        params = {"match": matching.fts5_expression(parsed), "owner": owner_id}
-    else:
-        sql = text(
-            "SELECT entry_id, ts_rank_cd(document, query) AS score "
-            "FROM search_documents, to_tsquery('simple', :match) AS query "
-            "WHERE owner_id = :owner AND document @@ query")
-        params = {"match": matching.tsquery_expression(parsed), "owner": owner_id}
-    return (sql.bindparams(**params)
-            .columns(column("entry_id", Integer), column("score", Float)).subquery("ranked"))
-
-
-def _excluded_ids(dialect: str, owner_id: int, parsed: ParsedQuery):
-    """The owner's entry ids that contain any excluded term."""
-    if dialect == "sqlite":
-        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match "
-                   "AND owner_id = :owner")
-        params = {"match": matching.fts5_excluded_expression(parsed), "owner": owner_id}
-    else:
-        sql = text("SELECT entry_id FROM search_documents WHERE owner_id = :owner "
-                   "AND document @@ to_tsquery('simple', :match)")
-        params = {"match": matching.tsquery_excluded_expression(parsed), "owner": owner_id}
-    return sql.bindparams(**params).columns(column("entry_id", Integer))
-
-
 def _snippet(entry: Entry, parsed: ParsedQuery) -> Markup:
     texts = [entry.body]
     if entry.reframe is not None:
         texts += [getattr(entry.reframe, name) for name in Reframe.TEXT_FIELDS]
     texts += [entry.win_part or ""]
-    return matching.highlight(texts, parsed)
+    return highlight(texts, parsed)

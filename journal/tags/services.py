@@ -4,9 +4,9 @@ and flush; the view commits."""
 from sqlalchemy import delete, insert, select, update
 
 from journal.extensions import db
+from journal.fulltext.index import index_entries
 from journal.models import Entry, EntryTag, Tag, utcnow
 from journal.ownership import owned
-from journal.search.index import index_entries
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
 from journal.tags.queries import subtree_condition
 

@@ -48,7 +48,7 @@ def upgrade():
         op.create_index('ix_search_documents_document', 'search_documents', ['document'],
                         postgresql_using='gin')
 
-    from journal.search.index import rebuild_index
+    from journal.fulltext.index import rebuild_index
 
     rebuild_index(bind)
 

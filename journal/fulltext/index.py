@@ -1,9 +1,8 @@
-"""The search index: one document per entry, carrying its owner.
-
-SQLite keeps the documents in the FTS5 table ``entries_fts`` (rowid = entry id);
-PostgreSQL in ``search_documents`` as a ``tsvector``. Everything that changes an
-entry's searchable text calls :func:`index_entries` (or relies on the delete trigger
-and foreign key) inside the same transaction, so the index is never out of step.
+"""Keeping the index in step with the entries: one document per entry, carrying its
+owner, written through the database's backend (:mod:`journal.fulltext.backends`).
+Everything that changes an entry's searchable text calls :func:`index_entries` (or
+relies on the delete trigger and foreign key) inside the same transaction, so the index
+is never out of step.
 
 A document is made of the title, the body, the tags (each level as a word:
 ``work/launch`` is found by ``work`` and by ``launch``), and the rest: a reframe's
@@ -11,25 +10,12 @@ guided fields, the user's part in a win, and the prompt the entry answered.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from journal.fulltext.backends import BATCH, Document, backend_for
 from journal.models import Entry, EntryTag, Reframe, Tag
-from journal.search.query import searchable
-
-BATCH = 2000
-
-
-@dataclass(frozen=True)
-class Document:
-    entry_id: int
-    owner_id: int
-    title: str
-    body: str
-    tags: str
-    extra: str
 
 
 def _documents(connection: Connection, entry_ids: list[int] | None) -> Iterator[Document]:
@@ -70,58 +56,6 @@ def _with_tags(connection: Connection, rows) -> Iterator[Document]:
         extra += [row.win_part or "", row.prompt_text or ""]
         yield Document(row.id, row.owner_id, row.title or "", row.body or "",
                        " ".join(tags.get(row.id, [])), "\n".join(part for part in extra if part))
-
-
-class SQLiteIndex:
-    def delete(self, connection: Connection, entry_ids: list[int]) -> None:
-        for start in range(0, len(entry_ids), BATCH):
-            connection.execute(text("DELETE FROM entries_fts WHERE rowid IN :ids")
-                               .bindparams(bindparam("ids", expanding=True)),
-                               {"ids": entry_ids[start:start + BATCH]})
-
-    def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
-        statement = text("INSERT INTO entries_fts (rowid, title, body, tags, extra, owner_id) "
-                         "VALUES (:entry_id, :title, :body, :tags, :extra, :owner_id)")
-        _in_batches(connection, statement, documents)
-
-    def clear(self, connection: Connection) -> None:
-        connection.execute(text("DELETE FROM entries_fts"))
-
-
-class PostgresIndex:
-    def delete(self, connection: Connection, entry_ids: list[int]) -> None:
-        connection.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"),
-                           {"ids": list(entry_ids)})
-
-    def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
-        statement = text(
-            "INSERT INTO search_documents (entry_id, owner_id, document) VALUES (:entry_id, "
-            ":owner_id, setweight(to_tsvector('simple', :title), 'A') || "
-            "setweight(to_tsvector('simple', :tags), 'B') || "
-            "to_tsvector('simple', :body) || to_tsvector('simple', :extra)) "
-            "ON CONFLICT (entry_id) DO UPDATE SET owner_id = excluded.owner_id, "
-            "document = excluded.document")
-        normalized = (Document(d.entry_id, d.owner_id, searchable(d.title), searchable(d.body),
-                               searchable(d.tags), searchable(d.extra)) for d in documents)
-        _in_batches(connection, statement, normalized)
-
-    def clear(self, connection: Connection) -> None:
-        connection.execute(text("DELETE FROM search_documents"))
-
-
-def _in_batches(connection: Connection, statement, documents: Iterable[Document]) -> None:
-    batch = []
-    for document in documents:
-        batch.append(document.__dict__)
-        if len(batch) >= BATCH:
-            connection.execute(statement, batch)
-            batch = []
-    if batch:
-        connection.execute(statement, batch)
-
-
-def backend_for(connection: Connection) -> SQLiteIndex | PostgresIndex:
-    return SQLiteIndex() if connection.dialect.name == "sqlite" else PostgresIndex()
 
 
 def index_entries(connection: Connection, entry_ids: Iterable[int]) -> None:

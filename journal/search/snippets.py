@@ -1,77 +1,12 @@
-"""Turning a parsed query into each backend's match expression, and highlighting the
-matched words in a result's text.
-
-Every term is rebuilt from its words (letters and digits only), so nothing a user
-types can reach the match syntax: quotes, brackets, operators and SQL are gone
-before the expression is assembled.
-"""
+"""A result's snippet: an excerpt of its text with the matched words highlighted."""
 
 import re
 
 from markupsafe import Markup, escape
 
-from journal.search.query import ParsedQuery, Term, searchable, words_of
+from journal.fulltext.terms import searchable, words_of
+from journal.search.query import ParsedQuery
 from journal.summaries import plain_text
-
-FTS_COLUMNS = "{title body tags extra}"
-
-
-# --- SQLite FTS5 ------------------------------------------------------------------------
-
-def _fts_term(term: Term) -> str:
-    phrase = '"' + " ".join(words_of(term.text)) + '"'
-    return phrase + "*" if term.prefix else phrase
-
-
-def _fts_any(terms) -> str:
-    return "(" + " OR ".join(_fts_term(term) for term in terms) + ")"
-
-
-def fts5_expression(parsed: ParsedQuery) -> str | None:
-    """The MATCH expression for the positive part of the query (``None`` when there is
-    none), excluding ``parsed.excluded``."""
-    if not parsed.groups:
-        return None
-    expression = " AND ".join(_fts_any(group) for group in parsed.groups)
-    if parsed.excluded:
-        expression = f"({expression}) NOT {_fts_any(parsed.excluded)}"
-    return f"{FTS_COLUMNS} : ({expression})"
-
-
-def fts5_excluded_expression(parsed: ParsedQuery) -> str | None:
-    """MATCH expression for entries that contain any excluded term."""
-    if not parsed.excluded:
-        return None
-    return f"{FTS_COLUMNS} : {_fts_any(parsed.excluded)}"
-
-
-# --- PostgreSQL tsquery -----------------------------------------------------------------
-
-def _ts_term(term: Term) -> str:
-    words = words_of(term.text)
-    if term.prefix:
-        words[-1] += ":*"
-    return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
-
-
-def _ts_any(terms) -> str:
-    return "(" + " | ".join(_ts_term(term) for term in terms) + ")"
-
-
-def tsquery_expression(parsed: ParsedQuery) -> str | None:
-    if not parsed.groups:
-        return None
-    expression = " & ".join(_ts_any(group) for group in parsed.groups)
-    if parsed.excluded:
-        expression += " & !" + _ts_any(parsed.excluded)
-    return expression
-
-
-def tsquery_excluded_expression(parsed: ParsedQuery) -> str | None:
-    return _ts_any(parsed.excluded) if parsed.excluded else None
-
-
-# --- highlighting -----------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+")
 SNIPPET_CHARS = 220

@@ -1,0 +1,217 @@
+"""The two kinds of full-text index, one class each with everything that differs between
+them: writing documents, finding the owner's matches, and counting for the health check.
+
+SQLite keeps the documents in the FTS5 table ``entries_fts`` (rowid = entry id);
+PostgreSQL in ``search_documents`` as a ``tsvector``. Match expressions are rebuilt
+from each term's words (letters and digits only), so nothing a user types reaches the
+match syntax: quotes, brackets, operators and SQL are gone before the expression is
+assembled. Every lookup filters on the owner too, so another user's words can never be
+matched, ranked or counted.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlalchemy import Float, Integer, bindparam, column, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import Subquery, TextualSelect
+
+from journal.fulltext.terms import Term, searchable, words_of
+
+BATCH = 2000
+
+Groups = Sequence[Sequence[Term]]
+"""Every group must match; any term of a group may."""
+
+
+@dataclass(frozen=True)
+class Document:
+    entry_id: int
+    owner_id: int
+    title: str
+    body: str
+    tags: str
+    extra: str
+
+
+@dataclass(frozen=True)
+class IndexHealth:
+    """How the documents line up with the entries."""
+
+    entries: int
+    documents: int
+    missing: int  # entries without a document
+    orphans: int  # documents without an entry
+    misfiled: int  # documents under another owner than their entry's
+
+    @property
+    def in_step(self) -> bool:
+        return not (self.missing or self.orphans or self.misfiled) and (
+            self.documents == self.entries)
+
+
+class SearchBackend:
+    """What both kinds share: the table the documents live in, the column holding the
+    entry id, and the health check written against those two names."""
+
+    documents: ClassVar[str]
+    key: ClassVar[str]
+
+    def delete(self, connection: Connection, entry_ids: list[int]) -> None:
+        raise NotImplementedError
+
+    def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
+        raise NotImplementedError
+
+    def clear(self, connection: Connection) -> None:
+        connection.execute(text(f"DELETE FROM {self.documents}"))  # noqa: S608 - fixed name
+
+    def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
+        """``(entry_id, score)`` of the owner's documents matching every group and no
+        excluded term; higher scores are better matches. ``groups`` is not empty."""
+        raise NotImplementedError
+
+    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
+        """``entry_id`` of the owner's documents containing any of ``terms`` (not empty)."""
+        raise NotImplementedError
+
+    def health(self, query: Callable[[str], Sequence]) -> IndexHealth:
+        """Count documents against entries. ``query`` runs one SQL statement and returns
+        its rows: on SQLite the check reads through a plain ``sqlite3`` connection."""
+        documents, key = self.documents, self.key
+
+        def count(sql: str) -> int:
+            return query(sql)[0][0]
+
+        return IndexHealth(
+            entries=count("SELECT count(*) FROM entries"),
+            documents=count(f"SELECT count(*) FROM {documents}"),  # noqa: S608 - fixed names
+            # NOT EXISTS, not NOT IN: PostgreSQL turns it into an anti-join at any size.
+            missing=count(f"SELECT count(*) FROM entries e WHERE NOT EXISTS "  # noqa: S608
+                          f"(SELECT 1 FROM {documents} d WHERE d.{key} = e.id)"),
+            orphans=count(f"SELECT count(*) FROM {documents} d WHERE NOT EXISTS "  # noqa: S608
+                          f"(SELECT 1 FROM entries e WHERE e.id = d.{key})"),
+            misfiled=count(f"SELECT count(*) FROM {documents} d JOIN entries e "  # noqa: S608
+                           f"ON e.id = d.{key} WHERE d.owner_id <> e.owner_id"),
+        )
+
+
+class SQLiteIndex(SearchBackend):
+    """FTS5 with the unicode61 tokenizer (diacritics removed); ranked by bm25."""
+
+    documents = "entries_fts"
+    key = "rowid"
+    COLUMNS = "{title body tags extra}"
+
+    def delete(self, connection: Connection, entry_ids: list[int]) -> None:
+        for start in range(0, len(entry_ids), BATCH):
+            connection.execute(text("DELETE FROM entries_fts WHERE rowid IN :ids")
+                               .bindparams(bindparam("ids", expanding=True)),
+                               {"ids": entry_ids[start:start + BATCH]})
+
+    def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
+        statement = text("INSERT INTO entries_fts (rowid, title, body, tags, extra, owner_id) "
+                         "VALUES (:entry_id, :title, :body, :tags, :extra, :owner_id)")
+        _in_batches(connection, statement, documents)
+
+    def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
+        expression = " AND ".join(self._any(group) for group in groups)
+        if excluded:
+            expression = f"({expression}) NOT {self._any(excluded)}"
+        # bm25 weighs title, body, tags, extra: a word in the title counts most.
+        sql = text(
+            "SELECT rowid AS entry_id, -bm25(entries_fts, 10.0, 1.0, 4.0, 1.0) AS score "
+            "FROM entries_fts WHERE entries_fts MATCH :match AND owner_id = :owner")
+        return _scored(sql.bindparams(match=f"{self.COLUMNS} : ({expression})", owner=owner_id))
+
+    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
+        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match "
+                   "AND owner_id = :owner")
+        return sql.bindparams(match=f"{self.COLUMNS} : {self._any(terms)}",
+                              owner=owner_id).columns(column("entry_id", Integer))
+
+    @staticmethod
+    def _term(term: Term) -> str:
+        phrase = '"' + " ".join(words_of(term.text)) + '"'
+        return phrase + "*" if term.prefix else phrase
+
+    def _any(self, terms: Iterable[Term]) -> str:
+        return "(" + " OR ".join(self._term(term) for term in terms) + ")"
+
+
+class PostgresIndex(SearchBackend):
+    """A ``tsvector`` per entry in the ``simple`` configuration over searchable text
+    (title weighted A, tags B); ranked by ``ts_rank_cd``."""
+
+    documents = "search_documents"
+    key = "entry_id"
+
+    def delete(self, connection: Connection, entry_ids: list[int]) -> None:
+        connection.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"),
+                           {"ids": list(entry_ids)})
+
+    def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
+        statement = text(
+            "INSERT INTO search_documents (entry_id, owner_id, document) VALUES (:entry_id, "
+            ":owner_id, setweight(to_tsvector('simple', :title), 'A') || "
+            "setweight(to_tsvector('simple', :tags), 'B') || "
+            "to_tsvector('simple', :body) || to_tsvector('simple', :extra)) "
+            "ON CONFLICT (entry_id) DO UPDATE SET owner_id = excluded.owner_id, "
+            "document = excluded.document")
+        normalized = (Document(d.entry_id, d.owner_id, searchable(d.title), searchable(d.body),
+                               searchable(d.tags), searchable(d.extra)) for d in documents)
+        _in_batches(connection, statement, normalized)
+
+    def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
+        expression = " & ".join(self._any(group) for group in groups)
+        if excluded:
+            expression += " & !" + self._any(excluded)
+        sql = text(
+            "SELECT entry_id, ts_rank_cd(document, query) AS score "
+            "FROM search_documents, to_tsquery('simple', :match) AS query "
+            "WHERE owner_id = :owner AND document @@ query")
+        return _scored(sql.bindparams(match=expression, owner=owner_id))
+
+    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
+        sql = text("SELECT entry_id FROM search_documents WHERE owner_id = :owner "
+                   "AND document @@ to_tsquery('simple', :match)")
+        return sql.bindparams(match=self._any(terms),
+                              owner=owner_id).columns(column("entry_id", Integer))
+
+    @staticmethod
+    def _term(term: Term) -> str:
+        words = words_of(term.text)
+        if term.prefix:
+            words[-1] += ":*"
+        return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
+
+    def _any(self, terms: Iterable[Term]) -> str:
+        return "(" + " | ".join(self._term(term) for term in terms) + ")"
+
+
+BACKENDS: dict[str, type[SearchBackend]] = {"sqlite": SQLiteIndex, "postgresql": PostgresIndex}
+INDEX_TABLES = tuple(backend.documents for backend in BACKENDS.values())
+"""The index's tables (FTS5 adds shadow tables named after its own); they have no model."""
+
+
+def backend_for(bind: Connection | Engine) -> SearchBackend:
+    """The backend for the database behind ``bind``: the one place that asks which."""
+    return BACKENDS[bind.dialect.name]()
+
+
+def _scored(sql: TextClause) -> Subquery:
+    return sql.columns(column("entry_id", Integer), column("score", Float)).subquery("ranked")
+
+
+def _in_batches(connection: Connection, statement: TextClause,
+                documents: Iterable[Document]) -> None:
+    batch: list[dict[str, Any]] = []
+    for document in documents:
+        batch.append(document.__dict__)
+        if len(batch) >= BATCH:
+            connection.execute(statement, batch)
+            batch = []
+    if batch:
+        connection.execute(statement, batch)
