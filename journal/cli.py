@@ -14,7 +14,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
 from journal.auth.passwords import password_problem
-from journal.auth.services import create_user, find_user, reset_password, username_problem
+from journal.auth.queries import find_user
+from journal.auth.services import create_user, reset_password
+from journal.auth.usernames import username_problem
 from journal.demo import insert_demo_entries
 from journal.exports.cli import export_command
 from journal.extensions import db

@@ -38,12 +38,12 @@ from journal.demo_phrases import (
     TOPICS,
     WIN_PARTS,
 )
-from journal.entries.services import count_words
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, utcnow
 from journal.ownership import visible_prompts
 from journal.tags.names import canonical_tag
+from journal.words import count_words
 
 BATCH_SIZE = 5_000
 SPAN_DAYS = 730

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import current_user
 from markupsafe import Markup
 
-from journal.auth.services import registration_open
+from journal.auth.queries import registration_open
 from journal.prompts.library import theme_name
 from journal.rendering import render_markdown
 from journal.summaries import excerpt

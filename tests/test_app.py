@@ -395,7 +395,7 @@ def test_the_health_check_says_unavailable_when_the_database_does_not_answer(
 
 
 @pytest.mark.parametrize("module", ["journal.prompts.sync", "journal.prompts.library",
-                                    "journal.main.reflection", "journal.wins.queries",
+                                    "journal.entries.reflection", "journal.wins.queries",
                                     "journal.cli"])
 def test_modules_import_on_their_own(module):
     """The migration environment imports the prompt sync without the app: no module may

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
+from journal.entries.reflection import Streak, on_this_day, same_days_in, streak
 from journal.extensions import db
-from journal.main.reflection import Streak, on_this_day, same_days_in, streak
 from journal.timezones import local_today
 
 

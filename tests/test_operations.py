@@ -15,7 +15,8 @@ from flask_migrate import downgrade
 from sqlalchemy import func, select, text
 
 from journal import create_app
-from journal.auth.services import authenticate, create_user, find_user
+from journal.auth.queries import find_user
+from journal.auth.services import authenticate, create_user
 from journal.entries.services import create_entry, delete_entry
 from journal.extensions import db
 from journal.models import (

@@ -1,19 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from journal.auth.services import canonical_username
-from journal.timezones import all_timezone_names
-
-
-class TimezoneField(SelectField):
-    """A choice of every IANA time zone, shown with spaces for underscores."""
-
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label, validate_choice=True, choices=[
-            SelectChoice(name, name.replace("_", " ")) for name in all_timezone_names()],
-            **kwargs)
+from journal.auth.usernames import canonical_username
+from journal.fields import TimezoneField
 
 
 class SettingsForm(FlaskForm):

@@ -9,8 +9,8 @@ from journal.account.services import (
     entries_to_delete,
     is_last_administrator,
 )
+from journal.auth.guard import check_current_password
 from journal.auth.sessions import end_current_session
-from journal.auth.views import check_current_password
 from journal.extensions import db
 from journal.requestlog import security_event
 from journal.timezones import default_timezone_name, zone_label

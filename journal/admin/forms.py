@@ -2,7 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from journal.auth.services import canonical_username, find_user, username_problem
+from journal.auth.queries import find_user
+from journal.auth.usernames import canonical_username, username_problem
 
 
 class InviteForm(FlaskForm):

@@ -3,7 +3,8 @@ from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from journal.auth.passwords import password_problem
-from journal.auth.services import canonical_username, find_user, username_problem
+from journal.auth.queries import find_user
+from journal.auth.usernames import canonical_username, username_problem
 from journal.timezones import known_timezone
 
 

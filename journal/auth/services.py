@@ -1,46 +1,14 @@
 """Writes for accounts. Functions add and flush; the view commits."""
 
-import re
 import unicodedata
 
-from flask import current_app
-from sqlalchemy import func, select
-
 from journal.auth.passwords import hash_password, needs_rehash, verify_password
+from journal.auth.queries import find_user, has_any_user
 from journal.auth.sessions import end_all_sessions
 from journal.auth.throttle import clear_failures
+from journal.auth.usernames import canonical_username
 from journal.extensions import db
 from journal.models import User
-
-USERNAME_PATTERN = re.compile(r"^[\w.-]{2,64}$")
-
-
-def canonical_username(raw: str) -> str:
-    """NFKC-normalized, case-folded and trimmed: the form two names are compared in."""
-    return unicodedata.normalize("NFKC", raw).casefold().strip()
-
-
-def username_problem(raw: str) -> str | None:
-    """Why ``raw`` cannot be a username, or ``None``."""
-    name = canonical_username(raw)
-    if not USERNAME_PATTERN.fullmatch(name):
-        return ("Use 2 to 64 letters, digits, dots, dashes or underscores, without spaces.")
-    return None
-
-
-def has_any_user() -> bool:
-    return db.session.scalar(select(func.count()).select_from(User)) > 0
-
-
-def registration_open() -> bool:
-    """Anyone may register when registration is open, and the very first visitor may
-    always create the administrator account. (With ``invite``, an invitation link opens
-    the form too; see the register view.)"""
-    return current_app.config["REGISTRATION"] == "open" or not has_any_user()
-
-
-def find_user(raw_username: str) -> User | None:
-    return db.session.scalar(select(User).where(User.username == canonical_username(raw_username)))
 
 
 def create_user(raw_username: str, password: str, *, is_admin: bool | None = None,

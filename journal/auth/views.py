@@ -4,14 +4,9 @@ from flask_login import current_user, login_required
 from journal.auth import bp
 from journal.auth.carry import draft_from_sign_in, resume, sign_in_page_carrying
 from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from journal.auth.services import (
-    authenticate,
-    canonical_username,
-    create_user,
-    has_any_user,
-    registration_open,
-    set_password,
-)
+from journal.auth.guard import check_current_password, too_many_attempts
+from journal.auth.queries import has_any_user, registration_open
+from journal.auth.services import authenticate, create_user, set_password
 from journal.auth.sessions import (
     end_current_session,
     end_other_sessions,
@@ -19,10 +14,10 @@ from journal.auth.sessions import (
 )
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
+from journal.auth.usernames import canonical_username
 from journal.extensions import db, login_manager
 from journal.models import utcnow
 from journal.requestlog import security_event
-from journal.timezones import to_local
 from journal.urls import safe_next
 
 LOGIN_FAILED = "That username and password do not match an account."
@@ -90,36 +85,6 @@ def login():
             return resume(draft)
         return redirect(safe_next(form.next.data) or url_for("main.index"))
     return render_template("auth/login.html", form=form, draft=draft)
-
-
-def too_many_attempts(wait_until):
-    local = to_local(wait_until, None)
-    when = f"{local:%H:%M} ({local.tzname()})"
-    page = render_template(
-        "errors/error.html",
-        status=429,
-        title="Too many sign-in attempts",
-        message="To protect accounts, sign-in is paused after several failed attempts.",
-        retry_at=when,
-    )
-    seconds = max(1, int((wait_until - utcnow()).total_seconds()))
-    return page, 429, {"Retry-After": str(seconds)}
-
-
-def check_current_password(password: str) -> tuple[bool, object | None]:
-    """Check ``password`` against the signed-in person's. A wrong one counts
-    as a failed guess (committed and logged as a security event); returns
-    ``(right, throttled)`` where ``throttled`` is the 429 page once guessing is paused."""
-    address = request.remote_addr or "unknown"
-    wait_until = retry_after(current_user.username, address)
-    if wait_until is not None:
-        return False, too_many_attempts(wait_until)
-    if authenticate(current_user.username, password) is not None:
-        return True, None
-    record_failure(current_user.username, address)
-    db.session.commit()
-    security_event("failed_password_check", endpoint=request.endpoint or "-")
-    return False, None
 
 
 @bp.route("/logout", methods=["POST"])

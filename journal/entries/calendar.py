@@ -17,8 +17,8 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from journal.entries import bp
+from journal.entries.reflection import on_this_day, same_days_in
 from journal.extensions import db
-from journal.main.reflection import on_this_day, same_days_in
 from journal.models import Entry, User
 from journal.ownership import owned
 from journal.pagination import paginate_entries

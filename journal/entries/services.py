@@ -1,6 +1,5 @@
 """Writes for entries. Functions add and flush; the view commits."""
 
-import re
 from datetime import datetime
 
 from sqlalchemy import delete, exists, select
@@ -9,6 +8,7 @@ from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
 from journal.ownership import owned
+from journal.words import count_words
 
 
 def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:
@@ -73,14 +73,6 @@ def update_entry(entry: Entry, *, title: str | None, body: str,
     remove_unused_tags(entry.owner_id)
     index_entries(db.session.connection(), [entry.id])
     return entry
-
-
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
-def count_words(*texts: str | None) -> int:
-    """Words across ``texts``: runs of letters and digits, "don't" counting as one."""
-    return sum(len(WORD.findall(text)) for text in texts if text)
 
 
 def _count_entry_words(entry: Entry) -> None:

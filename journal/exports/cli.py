@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from journal.auth.services import find_user
+from journal.auth.queries import find_user
 from journal.exports.batches import EntryReader, ExportOwner
 from journal.exports.formats import FORMATS, file_name
 from journal.extensions import db

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 from flask.cli import with_appcontext
 
-from journal.auth.services import find_user
+from journal.auth.queries import find_user
 from journal.extensions import db
 from journal.imports import readers
 from journal.imports.forms import DATE_UNDATED, DETECT, SKIP_UNDATED

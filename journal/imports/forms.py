@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from journal.account.forms import TimezoneField
+from journal.fields import TimezoneField
 from journal.transfer.document import FORMATS
 
 DETECT = "detect"

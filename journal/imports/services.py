@@ -15,7 +15,6 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from journal.entries.services import count_words
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.imports.duplicates import entry_fingerprint, existing_fingerprints
@@ -39,6 +38,7 @@ from journal.transfer.document import (
     ImportProblem,
     ParsedJournal,
 )
+from journal.words import count_words
 
 BATCH_SIZE = 1_000
 

@@ -3,6 +3,7 @@ from datetime import date
 from flask import render_template, request
 from flask_login import current_user, login_required
 
+from journal.entries.reflection import streak
 from journal.insights import bp
 from journal.insights.charts import Series, bar_chart, heatmap, horizontal_bars, line_chart
 from journal.insights.queries import (
@@ -13,7 +14,6 @@ from journal.insights.queries import (
     range_bounds,
     weekly,
 )
-from journal.main.reflection import streak
 from journal.prompts.library import theme_name
 
 RANGE_LABELS = {"30": "30 days", "90": "90 days", "365": "A year", "all": "All time"}

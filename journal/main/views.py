@@ -4,11 +4,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from journal.auth.services import has_any_user
+from journal.auth.queries import has_any_user
 from journal.entries.forms import EntryForm
+from journal.entries.reflection import on_this_day, streak
 from journal.extensions import db
 from journal.main import bp
-from journal.main.reflection import on_this_day, streak
 from journal.models import Entry
 from journal.ownership import owned
 from journal.prompts.rotation import prompt_for_day

@@ -4,6 +4,9 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from journal.models.base import UTCDateTime
+from journal.prompts.sync import sync_prompts
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -76,8 +79,6 @@ def include_name(name, type_, parent_names):
 def render_item(type_, obj, autogen_context):
     """Write the app's column types as plain SQLAlchemy types, so migrations never
     import application code."""
-    from journal.models.base import UTCDateTime
-
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
@@ -153,8 +154,6 @@ def _sync_prompt_library(connection):
     """Every upgrade also brings the built-in prompts in line with the package's
     library file (idempotent): new prompts appear, edited ones change, removed ones
     retire."""
-    from journal.prompts.sync import sync_prompts
-
     if not context.is_offline_mode():
         result = sync_prompts(connection)
         logger.info("Prompt library: %s", result)

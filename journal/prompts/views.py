@@ -17,6 +17,7 @@ from journal.prompts.services import (
     update_own_prompt,
 )
 from journal.timezones import local_today
+from journal.urls import safe_next
 
 MAX_ALTERNATIVES = 1000
 
@@ -106,6 +107,4 @@ def unhide(prompt_id: int):
 
 
 def _back_to(default: str) -> str:
-    from journal.urls import safe_next
-
     return safe_next(request.form.get("next")) or default
