@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from journal.demo_phrases import (
     CLOSINGS,
@@ -41,7 +41,7 @@ from journal.demo_phrases import (
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, utcnow
-from journal.ownership import visible_prompts
+from journal.ownership import owned_columns, visible_prompts
 from journal.tags.names import canonical_tag
 from journal.words import count_words
 
@@ -207,7 +207,7 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
     connection = connection or db.session.connection()
     entries, tags, links = Entry.__table__, Tag.__table__, EntryTag.__table__
     tag_ids: dict[str, int] = dict(connection.execute(
-        select(tags.c.name, tags.c.id).where(tags.c.owner_id == owner_id)).all())
+        owned_columns(Tag, owner_id, Tag.name, Tag.id)).all())
     result = DemoResult()
     insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
 

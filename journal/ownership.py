@@ -1,14 +1,16 @@
 """The one way to read user data: every query here filters on the owner.
 
-Views and services call :func:`owned` (a ``select`` already scoped to the owner)
-or :func:`get_owned_or_404`. Another user's row is indistinguishable from a row
-that does not exist: both answer 404.
+Views and services call :func:`owned` (a ``select`` already scoped to the owner),
+:func:`owned_columns` to read some columns only, :func:`get_owned_or_404`, and
+:func:`owned_update` / :func:`owned_delete` for bulk writes. Another user's row is
+indistinguishable from a row that does not exist: both answer 404.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Delete, Select, Update, delete, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from journal.extensions import db
 from journal.models import OwnedMixin, Prompt, User
@@ -23,11 +25,32 @@ def _owner_id(owner: User | int) -> int:
     return owner_id
 
 
-def owned(model: type[OwnedT], owner: User | int) -> Select[tuple[OwnedT]]:
-    """A ``select(model)`` that only ever sees rows belonging to ``owner``."""
+def _belongs_to(model: type[OwnedT], owner: User | int) -> ColumnElement[bool]:
     if not issubclass(model, OwnedMixin):
         raise TypeError(f"{model.__name__} is not owned by a user")
-    return select(model).where(model.owner_id == _owner_id(owner))
+    return model.owner_id == _owner_id(owner)
+
+
+def owned(model: type[OwnedT], owner: User | int) -> Select[tuple[OwnedT]]:
+    """A ``select(model)`` that only ever sees rows belonging to ``owner``."""
+    return select(model).where(_belongs_to(model, owner))
+
+
+def owned_columns(model: type[OwnedT], owner: User | int,
+                  *columns: ColumnElement[Any] | Any) -> Select[Any]:
+    """``columns`` of the rows of ``model`` belonging to ``owner``. The model's table
+    stays the first in ``FROM``, so a ``.join`` starts from it."""
+    return owned(model, owner).with_only_columns(*columns, maintain_column_froms=True)
+
+
+def owned_update(model: type[OwnedT], owner: User | int) -> Update:
+    """An ``update(model)`` that only ever changes rows belonging to ``owner``."""
+    return update(model).where(_belongs_to(model, owner))
+
+
+def owned_delete(model: type[OwnedT], owner: User | int) -> Delete:
+    """A ``delete(model)`` that only ever removes rows belonging to ``owner``."""
+    return delete(model).where(_belongs_to(model, owner))
 
 
 def get_owned(model: type[OwnedT], ident: int, owner: User | int) -> OwnedT | None:

@@ -4,6 +4,7 @@ import os
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app
@@ -62,15 +63,22 @@ def default_timezone_name() -> str:
     return server_timezone_name()
 
 
-def zone_for(user) -> tzinfo:
-    """The zone an account sees its times in."""
+class HasTimezone(Protocol):
+    """An account, or an export's snapshot of one: the zone it chose, if any."""
+
+    timezone: str | None
+
+
+def zone_for(user: HasTimezone | None) -> tzinfo:
+    """The zone an account sees its times in; the default zone for nobody (or a visitor
+    who is not signed in)."""
     name = getattr(user, "timezone", None)
     if name and is_valid_timezone(name):
         return ZoneInfo(name)
     return ZoneInfo(default_timezone_name())
 
 
-def zone_label(user, moment: datetime | None = None) -> str:
+def zone_label(user: HasTimezone | None, moment: datetime | None = None) -> str:
     """The zone an account sees its times in, for people: ``Europe/Berlin (UTC+01:00)``
     at ``moment`` (now by default); plain ``UTC`` for UTC."""
     zone = zone_for(user)
@@ -81,11 +89,11 @@ def zone_label(user, moment: datetime | None = None) -> str:
     return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def to_local(moment: datetime, user) -> datetime:
+def to_local(moment: datetime, user: HasTimezone | None) -> datetime:
     return moment.astimezone(zone_for(user))
 
 
-def local_today(user) -> date:
+def local_today(user: HasTimezone | None) -> date:
     """Today's date where the user is."""
     return datetime.now(zone_for(user)).date()
 

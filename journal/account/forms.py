@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from journal.auth.usernames import canonical_username
 from journal.fields import TimezoneField
+from journal.models import User
 
 
 class SettingsForm(FlaskForm):
@@ -23,7 +24,7 @@ class DeleteOwnAccountForm(FlaskForm):
                           render_kw={"autocomplete": "off", "autocapitalize": "none",
                                      "spellcheck": "false"})
 
-    def __init__(self, *args, account, **kwargs):
+    def __init__(self, *args, account: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.account = account
 

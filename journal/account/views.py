@@ -12,6 +12,7 @@ from journal.account.services import (
 from journal.auth.guard import check_current_password
 from journal.auth.sessions import end_current_session
 from journal.extensions import db
+from journal.models import User
 from journal.requestlog import security_event
 from journal.timezones import default_timezone_name, zone_label
 
@@ -56,7 +57,7 @@ def delete():
     return _page(form), 400 if form.errors else 200
 
 
-def _delete(account, form: DeleteOwnAccountForm):
+def _delete(account: User, form: DeleteOwnAccountForm):
     user_id, username = account.id, account.username
     try:
         delete_own_account(account)

@@ -4,6 +4,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from journal.auth.queries import find_user
 from journal.auth.usernames import canonical_username, username_problem
+from journal.models import User
 
 
 class InviteForm(FlaskForm):
@@ -27,7 +28,7 @@ class DeleteAccountForm(FlaskForm):
     confirm_username = StringField("Type the username to confirm",
                                    render_kw={"autocomplete": "off", "autocapitalize": "none"})
 
-    def __init__(self, *args, account=None, **kwargs):
+    def __init__(self, *args, account: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.account = account
 

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import exists, select
 
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
-from journal.ownership import owned
+from journal.ownership import owned, owned_delete
 from journal.words import count_words
 
 
@@ -120,6 +120,6 @@ def remove_unused_tags(owner_id: int) -> None:
     """Tags exist while some entry uses them."""
     used = exists(select(EntryTag.tag_id).where(EntryTag.tag_id == Tag.id))
     db.session.execute(
-        delete(Tag).where(Tag.owner_id == owner_id, ~used).execution_options(
+        owned_delete(Tag, owner_id).where(~used).execution_options(
             synchronize_session=False)
     )

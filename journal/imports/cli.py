@@ -15,15 +15,16 @@ from journal.imports import readers
 from journal.imports.forms import DATE_UNDATED, DETECT, SKIP_UNDATED
 from journal.imports.preview import describe, result_message
 from journal.imports.services import apply_import, plan_import
+from journal.models import User
 from journal.timezones import default_timezone_name, is_valid_timezone, to_local
 from journal.transfer.document import FORMATS, ImportProblem
 
 
-def _day(moment, user) -> str:
+def _day(moment, user: User) -> str:
     return to_local(moment, user).date().isoformat()
 
 
-def _echo_preview(preview, user) -> None:
+def _echo_preview(preview, user: User) -> None:
     click.echo(f"Read {preview.filename} as {preview.format_label}: "
                f"{preview.in_file:,} entries in the file.")
     click.echo(f"  to add: {preview.new:,}   already in the journal: {preview.already_here:,}")

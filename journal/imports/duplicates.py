@@ -10,10 +10,9 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from journal.extensions import db
 from journal.models import Entry, Reframe
+from journal.ownership import owned_columns
 from journal.transfer.document import REFRAME_TEXT_FIELDS, ImportedEntry
 
 LOOKUP_BATCH = 500
@@ -53,19 +52,19 @@ def existing_fingerprints(owner_id: int, entries: list[ImportedEntry]) -> set[st
     start = min(entry.created_at for entry in entries).replace(second=0, microsecond=0)
     end = max(entry.created_at for entry in entries) + timedelta(minutes=1)
     stamps = db.session.execute(
-        select(Entry.id, Entry.created_at)
-        .where(Entry.owner_id == owner_id, Entry.created_at >= start, Entry.created_at < end))
+        owned_columns(Entry, owner_id, Entry.id, Entry.created_at)
+        .where(Entry.created_at >= start, Entry.created_at < end))
     candidates = [entry_id for entry_id, created in stamps if _minute(created) in minutes]
 
     found: set[str] = set()
     for first in range(0, len(candidates), LOOKUP_BATCH):
         chunk = candidates[first:first + LOOKUP_BATCH]
         rows = db.session.execute(
-            select(Entry.created_at, Entry.title, Entry.body,
-                   *[getattr(Reframe, name) for name in REFRAME_TEXT_FIELDS],
-                   Reframe.entry_id)
+            owned_columns(Entry, owner_id, Entry.created_at, Entry.title, Entry.body,
+                          *[getattr(Reframe, name) for name in REFRAME_TEXT_FIELDS],
+                          Reframe.entry_id)
             .outerjoin(Reframe, Reframe.entry_id == Entry.id)
-            .where(Entry.owner_id == owner_id, Entry.id.in_(chunk)))
+            .where(Entry.id.in_(chunk)))
         for row in rows:
             guided = row[3:3 + len(REFRAME_TEXT_FIELDS)] if row.entry_id is not None else None
             found.add(fingerprint(row.created_at, row.title, row.body, guided))

@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from journal.extensions import db
 from journal.imports import readers
 from journal.models import PendingImport, User, utcnow
-from journal.ownership import owned
+from journal.ownership import owned, owned_delete
 from journal.transfer.document import ParsedJournal
 
 KEEP_FOR = timedelta(hours=24)
@@ -19,8 +19,9 @@ def store_pending(owner: User, *, filename: str, fmt: str, timezone: str,
                   data: bytes) -> PendingImport:
     """Keep ``data`` for ``owner``'s confirmation, replacing their previous upload and
     dropping anyone's uploads older than a day."""
-    db.session.execute(delete(PendingImport).where(
-        (PendingImport.owner_id == owner.id) | (PendingImport.created_at < utcnow() - KEEP_FOR)))
+    db.session.execute(owned_delete(PendingImport, owner))
+    db.session.execute(delete(PendingImport).where(  # anyone's, once a day old
+        PendingImport.created_at < utcnow() - KEEP_FOR))
     pending = PendingImport(owner_id=owner.id, filename=filename[:255], format=fmt,
                             timezone=timezone, data=data,
                             digest=hashlib.sha256(data).hexdigest())

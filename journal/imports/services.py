@@ -30,7 +30,7 @@ from journal.models import (
     User,
     utcnow,
 )
-from journal.ownership import own_prompts
+from journal.ownership import own_prompts, owned_columns
 from journal.tags.names import canonical_tag, display_form, inline_tags, merge_tag_lists
 from journal.transfer.document import (
     REFRAME_TEXT_FIELDS,
@@ -126,7 +126,7 @@ def plan_import(owner: User, journal: ParsedJournal, *,
                 plan.tags[name] = (shown.get(name) or display or name, entry.created_at)
     if plan.tags:
         plan.existing_tags = set(db.session.scalars(
-            select(Tag.name).where(Tag.owner_id == owner.id, Tag.name.in_(list(plan.tags)))))
+            owned_columns(Tag, owner, Tag.name).where(Tag.name.in_(list(plan.tags)))))
 
     plan.new_prompts = _matching_prompts(owner, journal).count(None)
     if journal.timezone and not owner.timezone:
@@ -270,8 +270,7 @@ def _store_tags(owner: User, plan: ImportPlan, result: ImportResult) -> dict[str
         return {}
     created = {tag.name: tag.created_at for tag in plan.journal.tags}
     tag_ids = dict(db.session.execute(
-        select(Tag.name, Tag.id).where(Tag.owner_id == owner.id,
-                                       Tag.name.in_(list(plan.tags)))).all())
+        owned_columns(Tag, owner, Tag.name, Tag.id).where(Tag.name.in_(list(plan.tags)))).all())
     for name, (shown, first_use) in plan.tags.items():
         if name in tag_ids:
             continue

@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 
 from journal.extensions import db
 from journal.insights.localtime import local_date, offset_segments
-from journal.models import Entry, EntryTag, Prompt, Reframe, Tag
+from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User
 from journal.ownership import owned
 from journal.timezones import local_day_start, local_today, zone_for
 
@@ -72,7 +72,7 @@ class Insights:
         return best, best_end
 
 
-def range_bounds(user, key: str) -> tuple[date, date]:
+def range_bounds(user: User, key: str) -> tuple[date, date]:
     """First and last local date of the range ``key`` (30, 90, 365 days or all)."""
     today = local_today(user)
     days = RANGES.get(key, 90)
@@ -82,7 +82,7 @@ def range_bounds(user, key: str) -> tuple[date, date]:
     return (first.astimezone(zone_for(user)).date() if first else today), today
 
 
-def insights_for(user, start: date, end: date) -> Insights:
+def insights_for(user: User, start: date, end: date) -> Insights:
     zone = zone_for(user)
     result = Insights(start=start, end=end)
     segments = offset_segments(zone, local_day_start(start, zone),
@@ -97,7 +97,7 @@ def insights_for(user, start: date, end: date) -> Insights:
     return result
 
 
-def _per_day(user, result, day, in_segment):
+def _per_day(user: User, result, day, in_segment):
     rows = db.session.execute(
         owned(Entry, user).with_only_columns(
             day, func.count(), func.coalesce(func.sum(Entry.word_count), 0),
@@ -110,7 +110,7 @@ def _per_day(user, result, day, in_segment):
         figures.wins += int(wins or 0)
 
 
-def _belief(user, result, day, in_segment):
+def _belief(user: User, result, day, in_segment):
     rows = db.session.execute(
         owned(Entry, user).join(Reframe, Reframe.entry_id == Entry.id)
         .with_only_columns(day, func.avg(Reframe.belief_before), func.avg(Reframe.belief_after),
@@ -122,7 +122,7 @@ def _belief(user, result, day, in_segment):
             float(after) if after is not None else None, count)
 
 
-def _tags(user, result, day, in_segment):
+def _tags(user: User, result, day, in_segment):
     """Entries per tag and local month in one pass over the links; totals are the sums."""
     month = func.substr(day, 1, 7)
     rows = db.session.execute(
@@ -139,7 +139,7 @@ def _tags(user, result, day, in_segment):
         result.tag_totals[names[tag_id]] += count
 
 
-def _themes(user, result, in_segment):
+def _themes(user: User, result, in_segment):
     rows = db.session.execute(
         owned(Entry, user).join(Prompt, Prompt.id == Entry.prompt_id)
         .with_only_columns(Prompt.theme, func.count())

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from journal.extensions import db
-from journal.models import Entry, Prompt, PromptHide
-from journal.ownership import owned, visible_prompts
+from journal.models import Entry, Prompt, PromptHide, User
+from journal.ownership import own_prompts, owned, visible_prompts
 from journal.prompts.library import Theme, load_library
 
 
@@ -24,7 +24,7 @@ class PromptLibraryView:
     answer_counts: dict[int, int]
 
 
-def answer_counts(user) -> dict[int, int]:
+def answer_counts(user: User) -> dict[int, int]:
     """How many of the user's entries answered each prompt."""
     rows = db.session.execute(
         owned(Entry, user).with_only_columns(Entry.prompt_id, func.count())
@@ -32,7 +32,7 @@ def answer_counts(user) -> dict[int, int]:
     return dict(rows.all())
 
 
-def prompt_library(user) -> PromptLibraryView:
+def prompt_library(user: User) -> PromptLibraryView:
     hidden_ids = select(PromptHide.prompt_id).where(PromptHide.user_id == user.id)
     shown = db.session.scalars(
         visible_prompts(user).where(Prompt.id.not_in(hidden_ids))
@@ -46,7 +46,7 @@ def prompt_library(user) -> PromptLibraryView:
         select(Prompt).where(Prompt.id.in_(hidden_ids), Prompt.retired_at.is_(None))
         .order_by(Prompt.key)))
     archived = list(db.session.scalars(
-        select(Prompt).where(Prompt.owner_id == user.id, Prompt.retired_at.is_not(None))
+        own_prompts(user).where(Prompt.retired_at.is_not(None))
         .order_by(Prompt.id)))
     return PromptLibraryView(
         sections=[section for section in sections.values() if section.prompts],

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from journal.extensions import db
-from journal.models import Entry, Prompt, PromptHide
+from journal.models import Entry, Prompt, PromptHide, User
 from journal.ownership import owned, visible_prompts
 from journal.timezones import local_day_start, local_today, zone_for
 
@@ -18,7 +18,7 @@ def _rank(user_id: int, day: date, prompt_id: int) -> str:
     return hashlib.sha256(f"{user_id}:{day.isoformat()}:{prompt_id}".encode()).hexdigest()
 
 
-def offerable_prompts(user, day: date) -> list[Prompt]:
+def offerable_prompts(user: User, day: date) -> list[Prompt]:
     """Visible prompts the user has not hidden, without those answered in the 30 days
     before ``day`` (an answer given on ``day`` itself keeps the prompt, so today's
     prompt does not change under the user after they answer it). When that leaves
@@ -36,7 +36,7 @@ def offerable_prompts(user, day: date) -> list[Prompt]:
     return fresh or list(db.session.scalars(candidates))
 
 
-def prompt_for_day(user, day: date | None = None, another: int = 0) -> Prompt | None:
+def prompt_for_day(user: User, day: date | None = None, another: int = 0) -> Prompt | None:
     """The user's prompt for ``day`` (today in their zone by default). ``another`` = n
     gives the n-th alternative, for "another prompt"; ``None`` when there are none."""
     day = day or local_today(user)

@@ -3,10 +3,10 @@
 from sqlalchemy import delete, select
 
 from journal.extensions import db
-from journal.models import Prompt, PromptHide, utcnow
+from journal.models import Prompt, PromptHide, User, utcnow
 
 
-def create_own_prompt(owner, *, text: str, theme: str) -> Prompt:
+def create_own_prompt(owner: User, *, text: str, theme: str) -> Prompt:
     prompt = Prompt(owner_id=owner.id, text=" ".join(text.split()), theme=theme)
     db.session.add(prompt)
     db.session.flush()
@@ -25,7 +25,7 @@ def set_archived(prompt: Prompt, archived: bool) -> None:
     db.session.flush()
 
 
-def hide_prompt(owner, prompt: Prompt) -> None:
+def hide_prompt(owner: User, prompt: Prompt) -> None:
     already = db.session.scalar(select(PromptHide).where(
         PromptHide.user_id == owner.id, PromptHide.prompt_id == prompt.id))
     if already is None:
@@ -33,6 +33,6 @@ def hide_prompt(owner, prompt: Prompt) -> None:
         db.session.flush()
 
 
-def unhide_prompt(owner, prompt_id: int) -> None:
+def unhide_prompt(owner: User, prompt_id: int) -> None:
     db.session.execute(delete(PromptHide).where(
         PromptHide.user_id == owner.id, PromptHide.prompt_id == prompt_id))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
 from journal.fulltext.backends import backend_for
-from journal.models import REFRAME, Entry, Reframe
+from journal.models import REFRAME, Entry, Reframe, User
 from journal.ownership import owned
 from journal.search.query import ParsedQuery, parse_query
 from journal.search.snippets import highlight
@@ -51,7 +51,7 @@ class SearchResults:
     has_next: bool = False
 
 
-def search(owner, query: str, filters: SearchFilters | None = None, *, page: int = 1,
+def search(owner: User, query: str, filters: SearchFilters | None = None, *, page: int = 1,
            per_page: int = PER_PAGE) -> SearchResults:
     """The owner's entries matching ``query`` and ``filters``: by relevance when the
     query has words (newest first among equals), else newest first. Never raises for
@@ -77,7 +77,7 @@ def search(owner, query: str, filters: SearchFilters | None = None, *, page: int
     return SearchResults(parsed=parsed, hits=hits, page=page, has_next=len(entries) > per_page)
 
 
-def _filtered(owner, parsed: ParsedQuery, filters: SearchFilters):
+def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters):
     statement = owned(Entry, owner)
     zone = zone_for(owner)
     for tag in (*parsed.tags, *filters.tags):

@@ -6,8 +6,8 @@ from flask import abort
 from sqlalchemy import func, or_, select
 
 from journal.extensions import db
-from journal.models import Entry, EntryTag, Tag
-from journal.ownership import owned
+from journal.models import Entry, EntryTag, Tag, User
+from journal.ownership import owned, owned_columns
 from journal.tags.names import InvalidTag, ancestors, canonical_tag
 
 
@@ -20,7 +20,7 @@ class TagNode:
     children: list["TagNode"] = field(default_factory=list)
 
 
-def tag_tree(owner) -> list[TagNode]:
+def tag_tree(owner: User) -> list[TagNode]:
     """The owner's tags with entry counts, nested by ``/``, sorted by name."""
     # A correlated count reads only the (tag_id) index; a join and GROUP BY over all
     # links is several times slower at 100,000 entries.
@@ -68,12 +68,12 @@ def subtree_condition(name: str):
     return or_(Tag.name == name, Tag.name.startswith(name + "/", autoescape=True))
 
 
-def subtree_tags(owner, name: str) -> list[Tag]:
+def subtree_tags(owner: User, name: str) -> list[Tag]:
     return list(db.session.scalars(owned(Tag, owner).where(subtree_condition(name))
                                    .order_by(Tag.name)))
 
 
-def subtree_or_404(owner, raw: str) -> tuple[str, list[Tag]]:
+def subtree_or_404(owner: User, raw: str) -> tuple[str, list[Tag]]:
     """The canonical name for ``raw`` and the owner's tags at or below it; aborts 404
     when the name is invalid or the owner has no such tags."""
     name = canonical_or_404(raw)
@@ -83,23 +83,20 @@ def subtree_or_404(owner, raw: str) -> tuple[str, list[Tag]]:
     return name, tags
 
 
-def tag_names(owner) -> list[str]:
+def tag_names(owner: User) -> list[str]:
     """The owner's canonical tag names, for suggestions in tag fields."""
     return list(db.session.scalars(owned(Tag, owner).with_only_columns(Tag.name)
                                    .order_by(Tag.name)))
 
 
-def entries_under(owner, name: str):
+def entries_under(owner: User, name: str):
     """A select of the owner's entries tagged ``name`` or one of its children."""
-    tagged = (
-        select(EntryTag.entry_id)
-        .join(Tag, Tag.id == EntryTag.tag_id)
-        .where(Tag.owner_id == owner.id, subtree_condition(name))
-    )
+    tagged = (owned_columns(Tag, owner, EntryTag.entry_id)
+              .join(EntryTag, EntryTag.tag_id == Tag.id).where(subtree_condition(name)))
     return owned(Entry, owner).where(Entry.id.in_(tagged))
 
 
-def tag_or_404(owner, name: str) -> Tag:
+def tag_or_404(owner: User, name: str) -> Tag:
     tag = db.session.scalar(owned(Tag, owner).where(Tag.name == name))
     if tag is None:
         abort(404)

@@ -1,17 +1,17 @@
 """Writes for tags: rename (which merges into an existing tag) and delete. Functions add
 and flush; the view commits."""
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 
 from journal.extensions import db
 from journal.fulltext.index import index_entries
-from journal.models import Entry, EntryTag, Tag, utcnow
-from journal.ownership import owned
+from journal.models import Entry, EntryTag, Tag, User, utcnow
+from journal.ownership import owned, owned_update
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
 from journal.tags.queries import subtree_condition
 
 
-def rename_tag(owner, old: str, raw_new: str) -> tuple[str, bool]:
+def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool]:
     """Rename tag ``old`` and its children to ``raw_new`` (``work/launch`` becomes
     ``job/launch``), merging into tags that already exist, and rewrite inline
     ``#old`` in the bodies. Returns ``(new canonical name, merged?)``.
@@ -21,7 +21,7 @@ def rename_tag(owner, old: str, raw_new: str) -> tuple[str, bool]:
     new = canonical_tag(raw_new)
     if new == old:
         shown = display_form(raw_new)
-        db.session.execute(update(Tag).where(Tag.owner_id == owner.id, Tag.name == old)
+        db.session.execute(owned_update(Tag, owner).where(Tag.name == old)
                            .values(display_name=shown))
         return new, False
     if new.startswith(old + "/"):
@@ -58,7 +58,7 @@ def rename_tag(owner, old: str, raw_new: str) -> tuple[str, bool]:
     return new, merged
 
 
-def delete_tag(owner, tag: Tag) -> int:
+def delete_tag(owner: User, tag: Tag) -> int:
     """Remove ``tag`` from its entries (they stay) and turn inline ``#tag`` into plain
     words so the tag does not come back on the next save. Returns the entry count."""
     entry_ids = set(db.session.scalars(select(EntryTag.entry_id).where(EntryTag.tag_id == tag.id)))
@@ -71,7 +71,7 @@ def delete_tag(owner, tag: Tag) -> int:
     return len(entry_ids)
 
 
-def _rewrite_bodies(owner, entry_ids, rewrite) -> None:
+def _rewrite_bodies(owner: User, entry_ids, rewrite) -> None:
     """Apply ``rewrite`` to the bodies of the entries whose tags just changed, and raise
     each one's version: an editor opened before the change holds the old tags (and maybe
     the old text), so saving it must be a conflict, not a silent undo."""
