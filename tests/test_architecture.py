@@ -1,9 +1,10 @@
-"""The shape of the code, read from the source with ``ast`` (nothing is imported): the
+"""The shape of the code. Read from the source with ``ast`` (nothing is imported): the
 parts of the journal depend on one another in one direction only, no function imports a
 journal module to dodge a cycle, and no feature borrows a helper from another feature's
-forms or services."""
+forms or services. And every view states its contract in a docstring."""
 
 import ast
+import inspect
 from collections import defaultdict
 from pathlib import Path
 
@@ -180,3 +181,15 @@ def test_no_feature_borrows_from_another_features_forms_or_services():
                                      *(path for path, _ in BORROWING_ALLOWED)])
 def test_every_exception_names_something_that_exists(allowed):
     assert (ROOT / allowed).exists(), f"{allowed} is allowed but no longer exists"
+
+
+def test_every_view_says_its_contract(app):
+    """Each of the journal's views has a docstring: what it shows or does, and when it
+    answers 404."""
+    views = {endpoint: view for endpoint, view in app.view_functions.items()
+             if inspect.unwrap(view).__module__.startswith("journal.")}
+    missing = sorted(endpoint for endpoint, view in views.items()
+                     if not (inspect.getdoc(inspect.unwrap(view)) or "").strip())
+
+    assert "entries.detail" in views and "static" not in views
+    assert not missing, "Views without a docstring: " + ", ".join(missing)

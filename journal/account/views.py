@@ -22,6 +22,7 @@ REFUSED_MESSAGE = "That is not your password. Nothing was deleted."
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def settings():
+    """The signed-in user's settings (their time zone); saving shows the page again."""
     form = SettingsForm()
     if not form.is_submitted():
         form.timezone.data = current_user.timezone or default_timezone_name()

@@ -53,6 +53,7 @@ def _overview(status: int = 200, **extra):
 @bp.route("/")
 @admin_required
 def index():
+    """Every account with its entry count (never its words) and the open invitations."""
     return _overview()
 
 
@@ -73,6 +74,7 @@ def invite():
 @bp.route("/invites/<int:invite_id>/revoke", methods=["POST"])
 @admin_required
 def revoke(invite_id: int):
+    """Withdraw an invitation so its link stops working; 404 when there is no such invitation."""
     invitation = db.session.get(Invite, invite_id)
     if invitation is None:
         abort(404)
@@ -93,6 +95,8 @@ def activate(user_id: int):
 @bp.route("/users/<int:user_id>/admin", methods=["POST"])
 @admin_required
 def make_admin(user_id: int):
+    """``admin=1`` makes the account an administrator, ``admin=0`` no longer; 404 for no
+    such account."""
     return _apply(user_id, set_admin, request.form.get("admin") == "1",
                   "Now an administrator.", "No longer an administrator.")
 

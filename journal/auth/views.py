@@ -59,6 +59,8 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in and go to the safe ``next`` page, or back to a carried form; 429 while
+    guessing is paused. A wrong name or password gets the same answer."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     form = LoginForm()
@@ -89,6 +91,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign this browser out (its server-side session ends) and go to the sign-in page."""
     if current_user.is_authenticated:
         end_current_session()
         db.session.commit()
@@ -99,6 +102,7 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
+    """Change one's password after giving the current one; every other sign-in ends."""
     form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
         right, throttled = check_current_password(form.current_password.data)

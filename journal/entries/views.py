@@ -47,6 +47,7 @@ def index():
 @bp.route("/<int:entry_id>")
 @login_required
 def detail(entry_id: int):
+    """One of the user's entries (with past wins beside a reframe or doubt); 404 if not theirs."""
     entry = get_owned_or_404(Entry, entry_id, current_user)
     evidence = evidence_for(entry) if shows_evidence(entry) else None
     return render_template("entries/detail.html", entry=entry, evidence=evidence)
@@ -100,6 +101,7 @@ def _answerable_prompt(prompt_id: int | None) -> Prompt | None:
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(entry_id: int):
+    """Edit one's entry; 409 with both versions if it changed meanwhile, 404 if not theirs."""
     entry = get_owned_or_404(Entry, entry_id, current_user)
     form_class = form_class_for(entry.kind)
     form = form_class(obj=entry if request.method == "GET" else None)
@@ -137,6 +139,7 @@ def _conflict(form: EntryForm, entry: Entry):
 @bp.route("/<int:entry_id>/star", methods=["POST"])
 @login_required
 def star(entry_id: int):
+    """Star (``starred=1``) or unstar one's entry; 404 when it is not theirs."""
     entry = get_owned_or_404(Entry, entry_id, current_user)
     set_starred(entry, request.form.get("starred") == "1")
     db.session.commit()
@@ -146,6 +149,7 @@ def star(entry_id: int):
 @bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(entry_id: int):
+    """Ask, then delete one's entry (and tags no other entry uses); 404 when it is not theirs."""
     entry = get_owned_or_404(Entry, entry_id, current_user)
     if request.method == "GET":
         return render_template("entries/delete.html", entry=entry)

@@ -141,6 +141,7 @@ def confirm():
 @bp.route("/cancel", methods=["POST"])
 @login_required
 def cancel():
+    """Discard the user's waiting upload, if any; nothing is imported."""
     pending = pending_for(current_user)
     if pending is not None:
         discard_pending(pending)

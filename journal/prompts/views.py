@@ -25,6 +25,7 @@ MAX_ALTERNATIVES = 1000
 @bp.route("/")
 @login_required
 def index():
+    """The prompt library by theme: the prompts on offer, the hidden ones and one's archived own."""
     return render_template("prompts/index.html", library=prompt_library(current_user))
 
 
@@ -43,6 +44,7 @@ def today():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
+    """Add one's own prompt to the daily rotation."""
     form = OwnPromptForm()
     if form.validate_on_submit():
         create_own_prompt(current_user, text=form.text.data, theme=form.theme.data)
@@ -55,6 +57,7 @@ def new():
 @bp.route("/<int:prompt_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(prompt_id: int):
+    """Reword one's own prompt; 404 for a built-in or anyone else's."""
     prompt = own_prompt_or_404(prompt_id, current_user)
     form = OwnPromptForm(obj=prompt)
     if form.validate_on_submit():
@@ -97,6 +100,7 @@ def hide(prompt_id: int):
 @bp.route("/<int:prompt_id>/unhide", methods=["POST"])
 @login_required
 def unhide(prompt_id: int):
+    """Offer a hidden built-in prompt again; 404 when it is not a built-in."""
     if db.session.scalar(select(Prompt.id).where(Prompt.id == prompt_id,
                                                  Prompt.owner_id.is_(None))) is None:
         abort(404)

@@ -22,6 +22,7 @@ from journal.tags.services import delete_tag, rename_tag
 @bp.route("/")
 @login_required
 def index():
+    """The user's tags nested by ``/``, each with its number of entries."""
     return render_template("tags/index.html", tree=tag_tree(current_user))
 
 
