@@ -55,4 +55,3 @@ def accounts_overview() -> list[tuple[User, int]]:
         select(User, func.coalesce(counts.c.entries, 0))
         .outerjoin(counts, counts.c.owner_id == User.id).order_by(User.username))
     return [(user, count) for user, count in rows]
-

@@ -157,4 +157,3 @@ def delete(entry_id: int):
     db.session.commit()
     flash("The entry is deleted.", "success")
     return redirect(url_for("entries.index"))
-
