@@ -52,7 +52,7 @@ DECISIONS = {
     "prompts.hide": SIGNED_IN, "prompts.unhide": SIGNED_IN,
     "search.index": SIGNED_IN, "insights.index": SIGNED_IN,
     "wins.index": SIGNED_IN, "wins.brag": SIGNED_IN,
-    "wins.mark": OWNED, "wins.unmark": OWNED,
+    "entries.mark_win": OWNED, "entries.unmark_win": OWNED,
     "admin.index": ADMIN, "admin.invite": ADMIN, "admin.revoke": ADMIN,
     "admin.activate": ADMIN, "admin.make_admin": ADMIN, "admin.reset": ADMIN,
     "admin.delete": ADMIN,

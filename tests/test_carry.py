@@ -119,3 +119,24 @@ class TestWithCsrfProtection:
         assert "did not come from this site" in response.get_data(as_text=True)
         db.session.expire_all()
         assert db.session.get(Entry, entry.id).starred is False
+
+    def test_a_stale_token_on_the_win_form_keeps_the_part_typed(self, client, user,
+                                                               make_entry, login):
+        entry = make_entry(user, "Gave the talk.")
+        login(user, csrf_token=csrf_token_from(client.get("/auth/login").get_data(as_text=True)))
+
+        response = client.post(f"/entries/{entry.id}/win", data={
+            "win_part": "I rehearsed it three times.", "csrf_token": "stale"})
+
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert ">I rehearsed it three times.</textarea>" in page
+        assert "nothing was saved yet" in page
+        assert '<details class="win-mark-details" open>' in page
+        db.session.expire_all()
+        assert db.session.get(Entry, entry.id).is_win is False
+        saved = client.post(f"/entries/{entry.id}/win", data={
+            "win_part": "I rehearsed it three times.", "csrf_token": csrf_token_from(page)})
+        assert saved.status_code == 302
+        db.session.expire_all()
+        assert db.session.get(Entry, entry.id).win_part == "I rehearsed it three times."

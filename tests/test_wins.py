@@ -306,7 +306,7 @@ def test_an_entry_page_offers_to_mark_it_as_a_win(client, logged_in, make_entry)
     html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
 
     assert "<summary>Mark as a win</summary>" in html
-    assert f'action="/wins/{entry.id}/mark"' in html
+    assert f'action="/entries/{entry.id}/win"' in html
     assert 'name="win_part"' in html and 'name="csrf_token"' in html
     assert "Unmark as a win" not in html
 
@@ -315,7 +315,7 @@ def test_marking_a_win_asks_for_the_part_and_lands_back_on_the_entry(client, log
                                                                      make_entry):
     entry = make_entry(logged_in, "Gave the talk.")
 
-    response = client.post(f"/wins/{entry.id}/mark",
+    response = client.post(f"/entries/{entry.id}/win",
                            data={"win_part": "  I rehearsed it with Priya twice.  "})
 
     assert response.status_code == 302
@@ -336,7 +336,7 @@ def test_marking_a_win_asks_for_the_part_and_lands_back_on_the_entry(client, log
 def test_a_win_can_be_marked_now_and_its_part_written_later(client, logged_in, make_entry):
     entry = make_entry(logged_in, "Closed the audit.")
 
-    client.post(f"/wins/{entry.id}/mark", data={"win_part": "   "})
+    client.post(f"/entries/{entry.id}/win", data={"win_part": "   "})
 
     db.session.refresh(entry)
     assert entry.is_win and entry.win_part is None
@@ -349,7 +349,7 @@ def test_a_win_can_be_marked_now_and_its_part_written_later(client, logged_in, m
 def test_the_part_of_a_win_can_be_rewritten_in_place(client, logged_in, make_win):
     win = make_win(logged_in, "Demo went well.", part="I prepared.")
 
-    response = client.post(f"/wins/{win.id}/mark",
+    response = client.post(f"/entries/{win.id}/win",
                            data={"win_part": "I wrote the demo script."})
 
     assert response.headers["Location"] == f"/entries/{win.id}"
@@ -363,7 +363,7 @@ def test_the_part_of_a_win_can_be_rewritten_in_place(client, logged_in, make_win
 def test_unmarking_keeps_the_part_for_next_time(client, logged_in, make_win):
     win = make_win(logged_in, "Demo went well.", part="I wrote the demo script.")
 
-    response = client.post(f"/wins/{win.id}/unmark")
+    response = client.post(f"/entries/{win.id}/win/remove")
 
     assert response.headers["Location"] == f"/entries/{win.id}"
     db.session.refresh(win)
@@ -382,7 +382,7 @@ def test_an_editor_opened_before_the_mark_does_not_silently_undo_it(client, logg
     editor = client.get(f"/entries/{entry.id}/edit").get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in editor
 
-    client.post(f"/wins/{entry.id}/mark", data={"win_part": "I rehearsed."})
+    client.post(f"/entries/{entry.id}/win", data={"win_part": "I rehearsed."})
     stale = client.post(f"/entries/{entry.id}/edit",
                         data={"body": "Gave the talk.", "version": "1"})
 
@@ -396,10 +396,10 @@ def test_another_users_entry_cannot_be_marked_or_unmarked(client, logged_in, oth
     plain = make_entry(other_user, "Bo's day.")
     win = make_win(other_user, "Bo's launch.", part="Bo's part")
 
-    assert client.post(f"/wins/{plain.id}/mark", data={"win_part": "mine"}).status_code == 404
-    assert client.post(f"/wins/{win.id}/mark", data={"win_part": "mine"}).status_code == 404
-    assert client.post(f"/wins/{win.id}/unmark").status_code == 404
-    assert client.post("/wins/999999/mark", data={"win_part": "x"}).status_code == 404
+    assert client.post(f"/entries/{plain.id}/win", data={"win_part": "mine"}).status_code == 404
+    assert client.post(f"/entries/{win.id}/win", data={"win_part": "mine"}).status_code == 404
+    assert client.post(f"/entries/{win.id}/win/remove").status_code == 404
+    assert client.post("/wins/999999/win", data={"win_part": "x"}).status_code == 404
 
     db.session.refresh(plain)
     db.session.refresh(win)
@@ -409,8 +409,8 @@ def test_another_users_entry_cannot_be_marked_or_unmarked(client, logged_in, oth
 
 def test_marking_needs_a_post(client, logged_in, make_entry):
     entry = make_entry(logged_in, "Gave the talk.")
-    assert client.get(f"/wins/{entry.id}/mark").status_code == 405
-    assert client.get(f"/wins/{entry.id}/unmark").status_code == 405
+    assert client.get(f"/entries/{entry.id}/win").status_code == 405
+    assert client.get(f"/entries/{entry.id}/win/remove").status_code == 405
 
 
 @pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
@@ -420,10 +420,10 @@ def test_marking_without_a_valid_csrf_token_is_refused(client, user, login, make
     entry = make_entry(user, "Gave the talk.")
     win = make_win(user, "Demo went well.", part="I prepared.")
 
-    for address, data in ((f"/wins/{entry.id}/mark", {"win_part": "I rehearsed."}),
-                          (f"/wins/{entry.id}/mark", {"win_part": "x", "csrf_token": "stale"}),
-                          (f"/wins/{win.id}/unmark", {}),
-                          (f"/wins/{win.id}/mark", {"win_part": "changed"})):
+    for address, data in ((f"/entries/{entry.id}/win", {"win_part": "I rehearsed."}),
+                          (f"/entries/{entry.id}/win", {"win_part": "x", "csrf_token": "stale"}),
+                          (f"/entries/{win.id}/win/remove", {}),
+                          (f"/entries/{win.id}/win", {"win_part": "changed"})):
         assert client.post(address, data=data).status_code == 400
 
     db.session.refresh(entry)
@@ -431,7 +431,7 @@ def test_marking_without_a_valid_csrf_token_is_refused(client, user, login, make
     assert not entry.is_win and entry.version == 1
     assert win.is_win and win.win_part == "I prepared." and win.version == 1
     page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
-    marked = client.post(f"/wins/{entry.id}/mark",
+    marked = client.post(f"/entries/{entry.id}/win",
                          data={"win_part": "I rehearsed.", "csrf_token": csrf_token_from(page)})
     assert marked.status_code == 302
     db.session.refresh(entry)

@@ -1,7 +1,8 @@
-"""Entries: write, read, edit, star and delete one's own entries; browse them by date."""
+"""Entries: write, read, edit, star, mark as a win and delete one's own entries; browse
+them by date."""
 
 from flask import Blueprint
 
 bp = Blueprint("entries", __name__)
 
-from journal.entries import calendar, carry, views  # noqa: E402, F401 - registers the routes
+from journal.entries import calendar, carry, views, wins  # noqa: E402, F401 - registers the routes

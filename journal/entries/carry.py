@@ -9,7 +9,7 @@ filled in, ready to save.
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from journal.auth.carry import Draft, carry_through_sign_in, sign_in_page_carrying
 from journal.entries import bp
 from journal.entries.forms import entry_field_names, form_class_for
-from journal.entries.views import _answerable_prompt, _render_form
+from journal.entries.views import _answerable_prompt, _render_form, render_detail
 from journal.errors import handle_csrf_error, log_csrf_failure, render_error
 from journal.models import ENTRY_KINDS, NOTE, Entry
 from journal.ownership import get_owned
@@ -26,6 +26,8 @@ from journal.ownership import get_owned
 ENTRY_FORMS = ("entries.new", "entries.edit")
 RESUMED = ("You are signed in again. Your text is below, exactly as you sent it: "
            "check it and save.")
+REFUSED_WIN = ("This page had been open too long to save safely, so nothing was saved yet. "
+               "What you wrote about your part is below: save it again.")
 REFUSED = ("This page had been open too long to save safely, so nothing was saved yet. "
            "Your text is below: check it and save again.")
 
@@ -55,7 +57,10 @@ def keep_text_after_csrf_failure(error: CSRFError) -> ResponseReturnValue:
     """An entry form whose token failed saves nothing and loses nothing: signed in, the
     form again with the typed text and a fresh token (400; 404 when editing an entry
     that is not the user's); signed out, the sign-in page carrying the text (401).
-    Other forms of this blueprint get the usual refusal."""
+    The win form comes back on the entry page with the typed part (400). Other forms of
+    this blueprint get the usual refusal."""
+    if request.endpoint == "entries.mark_win" and current_user.is_authenticated:
+        return _win_form_again(error)
     if request.endpoint not in ENTRY_FORMS:
         return handle_csrf_error(error)
     if not current_user.is_authenticated:
@@ -75,3 +80,14 @@ def keep_text_after_csrf_failure(error: CSRFError) -> ResponseReturnValue:
     form = form_class_for(kind)(formdata=request.form)
     return _render_form(form, entry=entry, status=400, kind=kind,
                         prompt=_answerable_prompt(form.submitted_prompt_id()), notice=REFUSED)
+
+
+def _win_form_again(error: CSRFError) -> ResponseReturnValue:
+    """The entry page with the win form open and the typed part in it (400), or 404
+    when the entry is not the user's."""
+    entry = get_owned(Entry, request.view_args["entry_id"], current_user)
+    if entry is None:
+        return render_error(404)
+    log_csrf_failure(error)
+    flash(REFUSED_WIN, "warning")
+    return render_detail(entry, typed_win_part=request.form.get("win_part", "")), 400

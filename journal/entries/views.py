@@ -49,8 +49,13 @@ def index():
 def detail(entry_id: int):
     """One of the user's entries (with past wins beside a reframe or doubt); 404 if not theirs."""
     entry = get_owned_or_404(Entry, entry_id, current_user)
+    return render_detail(entry)
+
+
+def render_detail(entry: Entry, **extra) -> str:
+    """The entry page of ``entry``, which the caller has checked is the user's."""
     evidence = evidence_for(entry) if shows_evidence(entry) else None
-    return render_template("entries/detail.html", entry=entry, evidence=evidence)
+    return render_template("entries/detail.html", entry=entry, evidence=evidence, **extra)
 
 
 @bp.route("/new", methods=["GET", "POST"])
