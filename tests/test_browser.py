@@ -136,15 +136,16 @@ def test_pages_work_without_javascript(browser, live_server):
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, live_server,
-                                                                      viewport):
+                                                                      viewport, scheme):
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
     page = context.new_page()
     register(page, base)
     prompt_text = page.locator(".today-prompt .prompt-text").inner_text()
     audit(page, "dashboard")
-    screenshot(page, f"dashboard-{viewport}")
+    screenshot(page, f"dashboard-{viewport}-{scheme}")
     page.get_by_role("link", name="Answer as a reframe").click()
     assert prompt_text in page.locator(".prompt-answered").inner_text()
     page.get_by_label("What happened").fill("The launch slipped a week.")
@@ -154,12 +155,12 @@ def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, 
     page.get_by_label("What a salesperson would see").fill("The customer got a stable release.")
     page.get_by_label("Having written this, how much do you believe it now?").fill("4")
     audit(page, "reframe form")
-    screenshot(page, f"reframe-form-{viewport}")
+    screenshot(page, f"reframe-form-{viewport}-{scheme}")
     page.get_by_role("button", name="Save entry").click()
     page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
     assert "8 / 10" in page.content() and "4 / 10" in page.content()
     audit(page, "reframe entry")
-    screenshot(page, f"reframe-entry-{viewport}")
+    screenshot(page, f"reframe-entry-{viewport}-{scheme}")
 
     page.get_by_role("link", name="Journal").click()
     recent = page.locator(".recent")
@@ -175,14 +176,14 @@ def test_answer_todays_prompt_as_a_reframe_and_see_it_on_the_dashboard(browser, 
         audit(page, address)
     page.goto(base + "/search?q=launch+OR+vendor")
     assert page.locator("mark").count() >= 1
-    screenshot(page, f"search-{viewport}")
+    screenshot(page, f"search-{viewport}-{scheme}")
     page.goto(base + "/entries/calendar/")
-    screenshot(page, f"calendar-{viewport}")
+    screenshot(page, f"calendar-{viewport}-{scheme}")
     page.goto(base + "/insights/")
     assert page.locator("svg.chart").count() >= 3
     page.locator("details.chart-data summary").first.click()
     assert page.locator("table.data-table").first.is_visible()
-    screenshot(page, f"insights-{viewport}")
+    screenshot(page, f"insights-{viewport}-{scheme}")
     page.goto(base + "/prompts/")
-    screenshot(page, f"prompts-{viewport}")
+    screenshot(page, f"prompts-{viewport}-{scheme}")
     context.close()

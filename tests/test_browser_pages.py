@@ -1,0 +1,69 @@
+"""What a new user meets in a real browser: empty pages with a readable first button,
+the navigation on a phone, the start page, the prompt library and the administration
+page at phone width. axe-core audits each page in light and dark; screenshots go to
+artifacts."""
+
+import re
+
+import pytest
+
+from tests.browser_support import audit, contrast, screenshot
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"width": 390, "height": 844}
+NARROW = {"width": 360, "height": 760}
+DESKTOP = {"width": 1280, "height": 900}
+SCHEMES = ["light", "dark"]
+
+def register(page, base, username="ana"):
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{base}/")
+
+
+def write(page, base, body, tags=""):
+    page.goto(f"{base}/entries/new")
+    page.get_by_label("Entry").fill(body)
+    page.get_by_label("Tags").fill(tags)
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+
+
+def shoot(page, name: str, scheme: str) -> None:
+    """Full-page screenshots of the current page at phone and desktop width."""
+    for viewport, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        screenshot(page, f"{name}-{viewport}-{scheme}")
+
+
+EMPTY_PAGES = {
+    "/entries/": "Write your first entry",
+    "/entries/?kind=reframe": "Write your first entry",
+    "/tags/": "Write an entry",
+    "/wins/": "Write an entry",
+    "/insights/": "Write an entry",
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_first_button_on_every_empty_page_is_readable(browser, live_server, scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    register(page, base)
+    for address, label in EMPTY_PAGES.items():
+        page.goto(base + address)
+        button = page.locator(".empty").get_by_role("link", name=label)
+        assert button.is_visible(), address
+        assert contrast(button) >= 4.5, address
+        audit(page, f"empty {address}")
+    page.goto(f"{base}/entries/")
+    shoot(page, "entries-empty", scheme)
+    page.goto(f"{base}/insights/")
+    shoot(page, "insights-empty", scheme)
+    context.close()
