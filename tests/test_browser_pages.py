@@ -67,3 +67,33 @@ def test_the_first_button_on_every_empty_page_is_readable(browser, live_server, 
     page.goto(f"{base}/insights/")
     shoot(page, "insights-empty", scheme)
     context.close()
+
+
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_administration_page_fits_a_phone(browser, live_server, scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    register(page, base)
+    for name in ("bo", "someone-with-a-rather-long-name", "carla.from.the.design.team"):
+        other = context.browser.new_context().new_page()
+        register(other, base, name)
+        other.context.close()
+    page.goto(f"{base}/admin/")
+    page.get_by_label("For username (optional)").fill("a-new-colleague-with-a-long-name")
+    page.get_by_role("button", name="Create invitation").click()
+    link = page.get_by_label("Link")
+    assert "/auth/register?invite=" in link.input_value()
+    for size in (PHONE, NARROW):
+        page.set_viewport_size(size)
+        assert page.evaluate(FITS), page.evaluate("document.documentElement.scrollWidth")
+        actions = page.get_by_role("button", name="Password link for bo")
+        assert actions.is_visible()
+        box = actions.bounding_box()
+        assert box["x"] + box["width"] <= size["width"] and box["height"] >= 44
+    audit(page, "administration")
+    shoot(page, "admin", scheme)
+    context.close()
