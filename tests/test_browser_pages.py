@@ -97,3 +97,26 @@ def test_the_administration_page_fits_a_phone(browser, live_server, scheme):
     audit(page, "administration")
     shoot(page, "admin", scheme)
     context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_page_links_share_one_row_of_thumb_sized_targets_on_a_phone(browser, live_server,
+                                                                        scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=NARROW, color_scheme=scheme)
+    page = context.new_page()
+    register(page, base)
+    page.goto(f"{base}/insights/")
+    nav = page.get_by_role("navigation", name="Main")
+    for size in (NARROW, PHONE):
+        page.set_viewport_size(size)
+        boxes = [link.bounding_box() for link in nav.locator(".nav-links a").all()]
+        assert len(boxes) == 5
+        assert len({round(box["y"]) for box in boxes}) == 1
+        assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+        assert boxes[-1]["x"] + boxes[-1]["width"] <= size["width"]
+        assert page.evaluate(FITS)
+    assert nav.get_by_role("link", name="Insights").get_attribute("aria-current") == "page"
+    assert nav.get_by_role("link", name="Write", exact=True).is_visible()
+    screenshot(page, f"nav-insights-phone-{scheme}")
+    context.close()
