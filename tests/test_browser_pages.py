@@ -120,3 +120,55 @@ def test_the_page_links_share_one_row_of_thumb_sized_targets_on_a_phone(browser,
     assert nav.get_by_role("link", name="Write", exact=True).is_visible()
     screenshot(page, f"nav-insights-phone-{scheme}")
     context.close()
+
+
+HEIGHT = "document.documentElement.scrollHeight"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_prompt_library_folds_by_theme_and_opens_the_one_asked_for(browser, live_server,
+                                                                       scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    register(page, base)
+    page.goto(f"{base}/prompts/new")
+    page.get_by_label("Your prompt").fill("Whose day did my fix save?")
+    page.get_by_role("button", name="Add prompt").click()
+    page.wait_for_url(f"{base}/prompts/")
+
+    assert page.locator(".today-prompt .prompt-text").is_visible()
+    assert page.get_by_text("Whose day did my fix save?", exact=True).is_visible()
+    story = page.locator("details#theme-story")
+    assert not story.locator(".prompt-card").first.is_visible()
+    assert page.evaluate(HEIGHT) < 4 * PHONE["height"]
+    audit(page, "prompt library")
+    shoot(page, "prompts", scheme)
+    page.set_viewport_size(PHONE)
+
+    # a theme link opens its theme and brings it into view
+    themes = page.get_by_role("navigation", name="Themes")
+    themes.get_by_role("link", name="The story of the work").click()
+    page.wait_for_url(f"{base}/prompts/?theme=story#theme-story")
+    assert story.evaluate("details => details.open")
+    assert story.locator(".prompt-card").first.is_visible()
+    page.wait_for_function("() => document.querySelector('#theme-story .prompt-card')"
+                           ".getBoundingClientRect().bottom < innerHeight")
+    # a bare fragment, from a bookmark or another page, opens it too (app.js)
+    page.goto(f"{base}/prompts/#theme-evidence")
+    assert page.locator("details#theme-evidence").evaluate("details => details.open")
+    page.goto(f"{base}/prompts/")
+    page.evaluate("location.hash = 'theme-value'")
+    page.locator("details#theme-value[open]").wait_for()
+    audit(page, "prompt library with a theme open")
+    context.close()
+
+    # without script the link still opens the theme, through the address
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    register(page, base, "bo")
+    page.goto(f"{base}/prompts/")
+    page.get_by_role("link", name="Return on effort").click()
+    assert page.locator("details#theme-return").evaluate("details => details.open")
+    assert page.locator("details#theme-return .prompt-card").first.is_visible()
+    context.close()

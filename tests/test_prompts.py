@@ -1,6 +1,7 @@
 """Prompts: the library, the sync step, today's prompt, one's own prompts, and
 entries that answer a prompt."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -309,3 +310,30 @@ def test_a_prompt_that_vanished_before_saving_does_not_lose_the_entry(client, lo
     assert response.status_code == 302
     entry = db.session.scalar(owned(Entry, logged_in))
     assert entry.body == "Still saved." and entry.prompt_id is None
+
+
+# --- the library page: folded themes ---------------------------------------------------------
+
+def _theme_tags(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<details class="theme-group" id="theme-([a-z-]+)"([^>]*)>', page))
+
+
+def test_the_library_folds_its_themes_and_keeps_today_and_your_own_in_view(app, client,
+                                                                           logged_in):
+    client.post("/prompts/new", data={"text": "Whose day did my fix save?", "theme": "value"})
+    page = client.get("/prompts/").get_data(as_text=True)
+    themes = _theme_tags(page)
+    assert set(themes) == {theme.key for theme in load_library().themes}
+    assert all("open" not in attributes for attributes in themes.values())
+    today = prompt_for_day(logged_in)
+    before_themes = page.split('class="theme-group"')[0]
+    assert "Today's prompt" in before_themes and str(escape(today.text)) in before_themes
+    assert "Your prompts" in before_themes and "Whose day did my fix save?" in before_themes
+    assert page.count('<p class="prompt-text">Whose day did my fix save?') == 1
+    assert 'href="/prompts/?theme=story#theme-story"' in page
+
+
+def test_a_theme_named_in_the_address_is_open_without_script(app, client, logged_in):
+    themes = _theme_tags(client.get("/prompts/?theme=story").get_data(as_text=True))
+    assert [key for key, attributes in themes.items() if "open" in attributes] == ["story"]
+    assert client.get("/prompts/?theme=<nope>").status_code == 200

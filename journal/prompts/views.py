@@ -25,8 +25,10 @@ MAX_ALTERNATIVES = 1000
 @bp.route("/")
 @login_required
 def index():
-    """The prompt library by theme: the prompts on offer, the hidden ones and one's archived own."""
-    return render_template("prompts/index.html", library=prompt_library(current_user))
+    """The prompt library by theme, today's prompt above it, the hidden prompts and one's
+    archived own."""
+    return render_template("prompts/index.html", library=prompt_library(current_user),
+                           prompt=prompt_for_day(current_user))
 
 
 @bp.route("/today")

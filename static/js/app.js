@@ -11,7 +11,8 @@
  * - form[data-confirm] (or a submit button with data-confirm) asks before submitting.
  * - A warning before leaving a draft form with changes that were not submitted.
  * - Small things: the account menu closes on Escape or an outside click; an error
- *   summary takes focus, and its links move focus to their field.
+ *   summary takes focus, and its links move focus to their field; a <details> named
+ *   by the address's #fragment opens.
  * - input[data-detect-timezone] (registration) is filled with the browser's time zone.
  *
  * localStorage may be missing or full (private windows, quotas); every use is
@@ -430,6 +431,29 @@
     });
   }
 
+  // -- Folded sections named by the address ----------------------------------------
+
+  /** Opens the <details> that the address's #fragment names or holds (a link to
+   *  /prompts/#theme-value opens that theme), on load and when the fragment changes.
+   *  Without script the links carry ?theme=<key> and the server opens it. */
+  function setUpFoldedTargets() {
+    const openTarget = () => {
+      const name = location.hash.slice(1);
+      let target = null;
+      try {
+        target = name ? document.getElementById(decodeURIComponent(name)) : null;
+      } catch (error) {
+        target = null;
+      }
+      const details = target ? target.closest("details") : null;
+      if (!details || details.open) return;
+      details.open = true;
+      target.scrollIntoView({ block: "start" });
+    };
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
+  }
+
   // -- Start --------------------------------------------------------------------------
 
   /** Hints that only make sense with script ("or press Ctrl+Enter"), shown via .js. */
@@ -470,6 +494,7 @@
     setUpAccountMenus();
     setUpErrorSummaries();
     fillTimezoneFields();
+    setUpFoldedTargets();
   }
 
   if (document.readyState === "loading") {
