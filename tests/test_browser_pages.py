@@ -172,3 +172,21 @@ def test_the_prompt_library_folds_by_theme_and_opens_the_one_asked_for(browser, 
     assert page.locator("details#theme-return").evaluate("details => details.open")
     assert page.locator("details#theme-return .prompt-card").first.is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_start_page_offers_the_writing_box_in_the_first_screen(browser, live_server,
+                                                                   scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    register(page, base)
+    for _ in range(2):  # the first visit after signing up, then a plain return
+        area = page.locator(".quick-entry").get_by_label("Entry").bounding_box()
+        assert area["y"] >= 0 and area["y"] + area["height"] <= PHONE["height"]
+        assert page.locator(".quick-entry").bounding_box()["y"] \
+            < page.locator(".today-prompt").bounding_box()["y"]
+        page.goto(f"{base}/")
+    audit(page, "start page")
+    shoot(page, "start", scheme)
+    context.close()
