@@ -12,6 +12,7 @@ from journal.main import bp
 from journal.models import Entry
 from journal.ownership import owned
 from journal.prompts.rotation import prompt_for_day
+from journal.tags.queries import tag_names
 from journal.timezones import local_today
 
 RECENT_ENTRIES = 5
@@ -32,6 +33,7 @@ def index():
         "main/index.html", form=EntryForm(formdata=None), recent=recent,
         prompt=prompt_for_day(current_user, today), streak=streak(current_user, today),
         earlier_years=on_this_day(current_user, today), today=today,
+        tag_suggestions=tag_names(current_user),
         has_wins=db.session.scalar(owned(Entry, current_user).with_only_columns(Entry.id)
                                    .where(Entry.is_win).limit(1)) is not None)
 
