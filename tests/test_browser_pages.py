@@ -35,10 +35,10 @@ def write(page, base, body, tags=""):
 
 
 def shoot(page, name: str, scheme: str) -> None:
-    """Full-page screenshots of the current page at phone and desktop width."""
-    for viewport, size in (("phone", PHONE), ("desktop", DESKTOP)):
+    """Full-page screenshots of the current page 390 and 1280 px wide, named by width."""
+    for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
-        screenshot(page, f"{name}-{viewport}-{scheme}")
+        screenshot(page, f"{name}-{size['width']}-{scheme}")
 
 
 EMPTY_PAGES = {
@@ -118,7 +118,7 @@ def test_the_page_links_share_one_row_of_thumb_sized_targets_on_a_phone(browser,
         assert page.evaluate(FITS)
     assert nav.get_by_role("link", name="Insights").get_attribute("aria-current") == "page"
     assert nav.get_by_role("link", name="Write", exact=True).is_visible()
-    screenshot(page, f"nav-insights-phone-{scheme}")
+    screenshot(page, f"nav-insights-{NARROW['width']}-{scheme}")
     context.close()
 
 
@@ -189,4 +189,32 @@ def test_the_start_page_offers_the_writing_box_in_the_first_screen(browser, live
         page.goto(f"{base}/")
     audit(page, "start page")
     shoot(page, "start", scheme)
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_journal_with_entries_at_phone_and_desktop_width(browser, live_server, scheme):
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    register(page, base)
+    for body, tags in (("Shipped the importer; two teams use it already. #win", "work/launch"),
+                       ("Pairing with Bo on the flaky test: found the race.", "team, work"),
+                       ("Wrote the release notes in plain words.", "writing")):
+        quick = page.locator(".quick-entry")
+        quick.get_by_label("Entry").fill(body)
+        quick.get_by_label("Tags").fill(tags)
+        quick.get_by_role("button", name="Save entry").click()
+        page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+        page.goto(f"{base}/")
+    assert page.locator(".recent .entry-card").count() == 3
+    audit(page, "start page with entries")
+    shoot(page, "start-full", scheme)
+    for address, name in (("/entries/", "entries-full"), ("/insights/", "insights-full"),
+                          ("/tags/", "tags-full")):
+        page.set_viewport_size(PHONE)
+        page.goto(base + address)
+        assert page.evaluate(FITS), address
+        audit(page, address)
+        shoot(page, name, scheme)
     context.close()
