@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from flask import url_for
 
-from journal.admin.tokens import create_invite
+from journal.auth.tokens import create_invite
 from journal.extensions import db
 from journal.models import Prompt
 
