@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from journal import create_app
+from tests.conftest import PASSWORD
 from tests.system_support import skip_without
 
 CHROMIUM = os.environ.get("JOURNAL_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -96,6 +97,15 @@ MEASURED_HERE = {"pseudoContent", "nonBmp"}
 def contrast(locator) -> float:
     """The contrast ratio of the element's text, from the colours the browser computed."""
     return locator.evaluate(CONTRAST)
+
+
+def register(page, base, username="ana"):
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{base}/")
 
 
 def audit(page, label: str) -> None:

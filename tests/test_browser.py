@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.browser_support import audit, screenshot
-from tests.conftest import PASSWORD
+from tests.browser_support import audit, register, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,15 +14,6 @@ VIEWPORTS = {
     "phone": {"width": 360, "height": 760},
     "desktop": {"width": 1280, "height": 900},
 }
-
-
-def register(page, base, username="ana"):
-    page.goto(f"{base}/auth/register")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

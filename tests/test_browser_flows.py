@@ -9,19 +9,9 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import User
-from tests.browser_support import audit, screenshot
-from tests.conftest import PASSWORD
+from tests.browser_support import audit, register, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def register(page, base, username="ana"):
-    page.goto(f"{base}/auth/register")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{base}/")
 
 
 def stored_zone(live_server, username: str) -> str | None:

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_support import audit, contrast, screenshot
-from tests.conftest import PASSWORD
+from tests.browser_support import audit, contrast, register, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -16,15 +15,6 @@ PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 360, "height": 760}
 DESKTOP = {"width": 1280, "height": 900}
 SCHEMES = ["light", "dark"]
-
-def register(page, base, username="ana"):
-    page.goto(f"{base}/auth/register")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{base}/")
-
 
 def write(page, base, body, tags=""):
     page.goto(f"{base}/entries/new")
