@@ -3,6 +3,7 @@ nothing, and the upload pages and command around it."""
 
 import io
 import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -343,3 +344,13 @@ def test_the_command_explains_bad_input(runner, user, tmp_path):
     result = runner.invoke(import_command, [str(good), "--user", "ana"], input="")
     assert result.exit_code == 1 and "--yes" in result.output
     assert db.session.scalar(select(func.count()).select_from(Reframe)) == 0
+
+
+def test_the_preview_names_the_format_inside_its_sentence(client, logged_in):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("2026-11-20.md", "---\ndate: 2026-11-20 21:05\n---\nShipped it.\n")
+    response = upload(client, archive.getvalue(), name="vault.zip")
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“vault.zip”, read as a zip of Markdown files." in page

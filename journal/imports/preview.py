@@ -6,7 +6,7 @@ from datetime import datetime
 
 from journal.imports.services import ImportPlan, ImportResult
 from journal.models.entries import display_title
-from journal.transfer.document import FORMATS
+from journal.transfer.document import FORMATS_IN_A_SENTENCE
 
 FIRST_TITLES = 8
 TOP_TAGS = 20
@@ -43,7 +43,7 @@ class ImportPreview:
 def describe(plan: ImportPlan, filename: str) -> ImportPreview:
     journal, new = plan.journal, plan.new_entries
     preview = ImportPreview(
-        filename=filename, format_label=FORMATS.get(journal.format, journal.format),
+        filename=filename, format_label=FORMATS_IN_A_SENTENCE.get(journal.format, journal.format),
         in_file=len(journal.entries) + len(journal.undated), new=len(new),
         already_here=plan.already_here, repeated=repeats_sentence(plan.repeat_counts),
         reframes=sum(entry.reframe is not None for entry in new),

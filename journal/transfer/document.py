@@ -26,6 +26,13 @@ FORMATS = {
     "dayone": "Day One JSON export (.zip or the .json inside it)",
     "markdown": "A zip of Markdown files with front matter",
 }
+# The same, as they read inside a sentence ("read as a zip of Markdown files").
+FORMATS_IN_A_SENTENCE = {
+    "journal": "this journal's JSON export",
+    "jrnl": "jrnl JSON",
+    "dayone": "a Day One export",
+    "markdown": "a zip of Markdown files",
+}
 
 REFRAME_TEXT_FIELDS = ("happened", "critic", "evidence_for", "evidence_against",
                        "salesperson", "in_control", "not_in_control", "next_step")
