@@ -4,16 +4,22 @@ Views and services call :func:`owned` (a ``select`` already scoped to the owner)
 :func:`owned_columns` to read some columns only, :func:`get_owned_or_404`, and
 :func:`owned_update` / :func:`owned_delete` for bulk writes. Another user's row is
 indistinguishable from a row that does not exist: both answer 404.
+
+Entries and tags written by an import job that has not finished (see
+:mod:`journal.imports.jobs`) are left out of every one of these, as if they did not
+exist yet: the job's state, one row, decides when they all appear at once.
+:func:`hidden_entry_ids` serves the few counts that read links without the entries.
 """
 
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import Delete, Select, Update, delete, or_, select, update
+from sqlalchemy import Delete, Select, Update, and_, delete, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from journal.extensions import db
-from journal.models import OwnedMixin, Prompt, User
+from journal.models import Entry, ImportJob, OwnedMixin, Prompt, Tag, User
+from journal.models.imports import UNFINISHED
 
 OwnedT = TypeVar("OwnedT", bound=OwnedMixin)
 
@@ -25,22 +31,49 @@ def _owner_id(owner: User | int) -> int:
     return owner_id
 
 
-def _belongs_to(model: type[OwnedT], owner: User | int) -> ColumnElement[bool]:
+def _unfinished_jobs(owner_id: int, *, but: int | None = None) -> Select:
+    jobs = select(ImportJob.id).where(ImportJob.owner_id == owner_id,
+                                      ImportJob.state.in_(UNFINISHED))
+    return jobs if but is None else jobs.where(ImportJob.id != but)
+
+
+def _belongs_to(model: type[OwnedT], owner: User | int, *, job: int | None = None,
+                with_hidden: bool = False) -> ColumnElement[bool]:
     if not issubclass(model, OwnedMixin):
         raise TypeError(f"{model.__name__} is not owned by a user")
-    return model.owner_id == _owner_id(owner)
+    owner_id = _owner_id(owner)
+    condition = model.owner_id == owner_id
+    if (model is Entry or model is Tag) and not with_hidden:
+        # NOT IN an uncorrelated list of the owner's unfinished jobs (usually empty):
+        # evaluated once per statement, it leaves the owner indexes to do their work.
+        condition = and_(condition, or_(model.import_job_id.is_(None),
+                                        model.import_job_id.not_in(
+                                            _unfinished_jobs(owner_id, but=job))))
+    return condition
 
 
-def owned(model: type[OwnedT], owner: User | int) -> Select[tuple[OwnedT]]:
-    """A ``select(model)`` that only ever sees rows belonging to ``owner``."""
-    return select(model).where(_belongs_to(model, owner))
+def owned(model: type[OwnedT], owner: User | int, *, job: int | None = None,
+          with_hidden: bool = False) -> Select[tuple[OwnedT]]:
+    """A ``select(model)`` that only ever sees rows belonging to ``owner``. Rows of an
+    unfinished import job are left out, except those of ``job`` (for the job itself),
+    or all of them ``with_hidden`` (for writes that must not collide with them)."""
+    return select(model).where(_belongs_to(model, owner, job=job, with_hidden=with_hidden))
+
+
+def hidden_entry_ids(owner: User | int) -> Select:
+    """Ids of ``owner``'s entries that an unfinished import job wrote, for counts that
+    read tag links without joining the entries (empty, and cheap, almost always)."""
+    owner_id = _owner_id(owner)
+    return select(Entry.id).where(Entry.owner_id == owner_id,
+                                  Entry.import_job_id.in_(_unfinished_jobs(owner_id)))
 
 
 def owned_columns(model: type[OwnedT], owner: User | int,
-                  *columns: ColumnElement[Any] | Any) -> Select[Any]:
+                  *columns: ColumnElement[Any] | Any, job: int | None = None) -> Select[Any]:
     """``columns`` of the rows of ``model`` belonging to ``owner``. The model's table
     stays the first in ``FROM``, so a ``.join`` starts from it."""
-    return owned(model, owner).with_only_columns(*columns, maintain_column_froms=True)
+    return owned(model, owner, job=job).with_only_columns(*columns,
+                                                          maintain_column_froms=True)
 
 
 def owned_update(model: type[OwnedT], owner: User | int) -> Update:

@@ -12,12 +12,15 @@ from journal.words import count_words
 
 
 def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:
-    """The owner's Tag rows for ``(canonical, display)`` pairs, creating missing ones."""
+    """The owner's Tag rows for ``(canonical, display)`` pairs, creating missing ones.
+    A tag an unfinished import created is taken over: it is the owner's from now on."""
     if not pairs:
         return []
     names = [name for name, _ in pairs]
     existing = {tag.name: tag for tag in db.session.scalars(
-        owned(Tag, owner_id).where(Tag.name.in_(names)))}
+        owned(Tag, owner_id, with_hidden=True).where(Tag.name.in_(names)))}
+    for tag in existing.values():
+        tag.import_job_id = None
     tags = []
     for name, shown in pairs:
         tag = existing.get(name)

@@ -41,18 +41,20 @@ def entry_fingerprint(entry: ImportedEntry) -> str:
     return fingerprint(entry.created_at, entry.title, entry.body, guided)
 
 
-def existing_fingerprints(owner_id: int, entries: list[ImportedEntry]) -> set[str]:
+def existing_fingerprints(owner_id: int, entries: list[ImportedEntry], *,
+                          job: int | None = None) -> set[str]:
     """Fingerprints of the owner's stored entries written in a minute that some
-    imported entry was written in. Reads timestamps over the import's date range, then
-    texts only for the entries whose minute matches, so a large journal costs one
-    narrow index scan rather than a read of every body."""
+    imported entry was written in (with the entries import ``job`` wrote so far, so a
+    resumed job leaves out what it already wrote). Reads timestamps over the import's
+    date range, then texts only for the entries whose minute matches, so a large
+    journal costs one narrow index scan rather than a read of every body."""
     if not entries:
         return set()
     minutes = {_minute(entry.created_at) for entry in entries}
     start = min(entry.created_at for entry in entries).replace(second=0, microsecond=0)
     end = max(entry.created_at for entry in entries) + timedelta(minutes=1)
     stamps = db.session.execute(
-        owned_columns(Entry, owner_id, Entry.id, Entry.created_at)
+        owned_columns(Entry, owner_id, Entry.id, Entry.created_at, job=job)
         .where(Entry.created_at >= start, Entry.created_at < end))
     candidates = [entry_id for entry_id, created in stamps if _minute(created) in minutes]
 
@@ -62,7 +64,7 @@ def existing_fingerprints(owner_id: int, entries: list[ImportedEntry]) -> set[st
         rows = db.session.execute(
             owned_columns(Entry, owner_id, Entry.created_at, Entry.title, Entry.body,
                           *[getattr(Reframe, name) for name in REFRAME_TEXT_FIELDS],
-                          Reframe.entry_id)
+                          Reframe.entry_id, job=job)
             .outerjoin(Reframe, Reframe.entry_id == Entry.id)
             .where(Entry.id.in_(chunk)))
         for row in rows:

@@ -1,5 +1,7 @@
 """Storing a read file for one owner. Functions add and flush; the caller commits once,
-so an import is all or nothing.
+so an import is all or nothing. A large import runs as a job
+(:mod:`journal.imports.jobs`) that calls :func:`prepare_import` and then
+:func:`write_entries` batch by batch, committing in between.
 
 :func:`plan_import` decides what an import would add (new entries, duplicates left
 out, tags and prompts to create); the preview shows the plan and :func:`apply_import`
@@ -92,14 +94,15 @@ def _all_text(entry: ImportedEntry) -> str:
 
 
 def plan_import(owner: User, journal: ParsedJournal, *,
-                date_undated: bool = False) -> ImportPlan:
+                date_undated: bool = False, job: int | None = None) -> ImportPlan:
     """Compare ``journal`` with what ``owner`` already has. The file's entries without
     a date of their own (:attr:`ParsedJournal.undated`) are left out unless
-    ``date_undated``. Raises ImportProblem for a tag that cannot be stored (readers
-    normally make foreign tags fit)."""
+    ``date_undated``. For import ``job``, what it wrote so far counts as already
+    there. Raises ImportProblem for a tag that cannot be stored (readers normally make
+    foreign tags fit)."""
     plan = ImportPlan(journal, date_undated=date_undated)
     entries = plan.entries
-    known = existing_fingerprints(owner.id, entries)
+    known = existing_fingerprints(owner.id, entries, job=job)
     seen: dict[str, int] = {}  # fingerprint -> copies in the file
     for entry in entries:
         print_ = entry_fingerprint(entry)
@@ -126,7 +129,7 @@ def plan_import(owner: User, journal: ParsedJournal, *,
                 plan.tags[name] = (shown.get(name) or display or name, entry.created_at)
     if plan.tags:
         plan.existing_tags = set(db.session.scalars(
-            owned_columns(Tag, owner, Tag.name).where(Tag.name.in_(list(plan.tags)))))
+            owned_columns(Tag, owner, Tag.name, job=job).where(Tag.name.in_(list(plan.tags)))))
 
     plan.new_prompts = _matching_prompts(owner, journal).count(None)
     if journal.timezone and not owner.timezone:
@@ -145,43 +148,70 @@ class ImportResult:
     entry_ids: list[int] = field(default_factory=list)
 
 
+@dataclass
+class Targets:
+    """Database ids the entries of an import point to."""
+
+    prompt_ids: dict
+    tag_ids: dict[str, int]
+
+
 def apply_import(owner: User, plan: ImportPlan, *,
                  progress: Callable[[int], None] | None = None) -> ImportResult:
     """Add the plan's new entries, their tags, the file's own prompts, hidden prompts
     and time zone to ``owner``'s account, and index the entries for search. Calls
-    ``progress(n)`` after each batch of ``n`` entries. Nothing is committed here."""
-    connection = db.session.connection()
+    ``progress(n)`` after each batch of ``n`` entries. Nothing is committed here: this
+    is for imports small enough for one short transaction; larger ones are jobs."""
     result = ImportResult(already_here=plan.already_here, repeat_counts=plan.repeat_counts,
                           undated_left_out=0 if plan.date_undated else len(plan.journal.undated))
-    prompt_ids = _store_prompts(owner, plan.journal, result)
-    _store_hidden_prompts(owner, plan.journal)
-    if plan.timezone_change:
-        owner.timezone = plan.timezone_change
-        db.session.flush()
-    tag_ids = _store_tags(owner, plan, result)
-
-    entries, reframes, links = Entry.__table__, Reframe.__table__, EntryTag.__table__
-    insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
+    targets = prepare_import(owner, plan, result)
     for first in range(0, len(plan.new_entries), BATCH_SIZE):
-        batch = plan.new_entries[first:first + BATCH_SIZE]
-        batch_tags = plan.entry_tags[first:first + BATCH_SIZE]
-        rows = [_entry_row(owner.id, entry, prompt_ids) for entry in batch]
-        ids = connection.execute(insert_entries, rows).scalars().all()
-        guided = [dict(_reframe_row(entry), entry_id=entry_id)
-                  for entry_id, entry in zip(ids, batch, strict=True) if entry.reframe]
-        if guided:
-            connection.execute(insert(reframes), guided)
-        pairs = [{"entry_id": entry_id, "tag_id": tag_ids[name]}
-                 for entry_id, names in zip(ids, batch_tags, strict=True)
-                 for name in names]
-        if pairs:
-            connection.execute(insert(links), pairs)
-        index_entries(connection, ids)
+        ids = write_entries(owner, plan, first, first + BATCH_SIZE, targets)
         result.entry_ids.extend(ids)
         result.entries += len(ids)
         if progress:
             progress(len(ids))
     return result
+
+
+def prepare_import(owner: User, plan: ImportPlan, result: ImportResult, *,
+                   job: int | None = None) -> Targets:
+    """Everything but the entries: own prompts, hidden prompts, the time zone, and the
+    tags (created as ``job``'s, hidden until it is done). Safe to run again for a
+    resumed job: prompts and tags it made earlier are found, not made twice."""
+    prompt_ids = _store_prompts(owner, plan.journal, result)
+    _store_hidden_prompts(owner, plan.journal)
+    if plan.timezone_change:
+        owner.timezone = plan.timezone_change
+        db.session.flush()
+    return Targets(prompt_ids, _store_tags(owner, plan, result, job=job))
+
+
+def write_entries(owner: User, plan: ImportPlan, first: int, stop: int, targets: Targets, *,
+                  job: int | None = None) -> list[int]:
+    """Insert the plan's new entries ``[first:stop]`` with their reframes, tag links and
+    search documents; the ids written, in order."""
+    connection = db.session.connection()
+    entries, reframes, links = Entry.__table__, Reframe.__table__, EntryTag.__table__
+    insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
+    batch = plan.new_entries[first:stop]
+    batch_tags = plan.entry_tags[first:stop]
+    if not batch:
+        return []
+    rows = [dict(_entry_row(owner.id, entry, targets.prompt_ids), import_job_id=job)
+            for entry in batch]
+    ids = connection.execute(insert_entries, rows).scalars().all()
+    guided = [dict(_reframe_row(entry), entry_id=entry_id)
+              for entry_id, entry in zip(ids, batch, strict=True) if entry.reframe]
+    if guided:
+        connection.execute(insert(reframes), guided)
+    pairs = [{"entry_id": entry_id, "tag_id": targets.tag_ids[name]}
+             for entry_id, names in zip(ids, batch_tags, strict=True)
+             for name in names]
+    if pairs:
+        connection.execute(insert(links), pairs)
+    index_entries(connection, ids)
+    return list(ids)
 
 
 def _entry_row(owner_id: int, entry: ImportedEntry, prompt_ids: dict) -> dict:
@@ -263,20 +293,23 @@ def _store_hidden_prompts(owner: User, journal: ParsedJournal) -> None:
     db.session.flush()
 
 
-def _store_tags(owner: User, plan: ImportPlan, result: ImportResult) -> dict[str, int]:
+def _store_tags(owner: User, plan: ImportPlan, result: ImportResult, *,
+                job: int | None = None) -> dict[str, int]:
     """Database ids of every tag the new entries use, creating the missing ones with
-    the file's display form and creation time (or the first entry that uses them)."""
+    the file's display form and creation time (or the first entry that uses them);
+    ``job``'s own when it writes them."""
     if not plan.tags:
         return {}
     created = {tag.name: tag.created_at for tag in plan.journal.tags}
     tag_ids = dict(db.session.execute(
-        owned_columns(Tag, owner, Tag.name, Tag.id).where(Tag.name.in_(list(plan.tags)))).all())
+        owned_columns(Tag, owner, Tag.name, Tag.id, job=job)
+        .where(Tag.name.in_(list(plan.tags)))).all())
     for name, (shown, first_use) in plan.tags.items():
         if name in tag_ids:
             continue
         tag_ids[name] = db.session.execute(
             insert(Tag).returning(Tag.id),
             {"owner_id": owner.id, "name": name, "display_name": shown,
-             "created_at": created.get(name) or first_use}).scalar_one()
+             "created_at": created.get(name) or first_use, "import_job_id": job}).scalar_one()
         result.tags += 1
     return tag_ids

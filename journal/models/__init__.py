@@ -4,7 +4,7 @@ password links belong to sign-in: :mod:`journal.auth.models`."""
 
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, Reframe, Tag
-from journal.models.imports import PendingImport
+from journal.models.imports import ImportJob, PendingImport
 from journal.models.prompts import Prompt, PromptHide
 from journal.models.users import LoginFailure, User, UserSession
 
@@ -13,6 +13,7 @@ __all__ = [
     "NOTE",
     "REFRAME",
     "Entry",
+    "ImportJob",
     "PendingImport",
     "EntryTag",
     "LoginFailure",

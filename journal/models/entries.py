@@ -80,6 +80,9 @@ class Entry(OwnedMixin, db.Model):
     # Words in everything the user wrote for this entry, kept so that "words written"
     # is a sum in SQL rather than a read of every text.
     word_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The import job that wrote this entry; hidden until that job is done.
+    import_job_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
     owner: Mapped[User] = relationship(back_populates="entries")
     prompt: Mapped[Prompt | None] = relationship()
@@ -153,6 +156,10 @@ class Tag(OwnedMixin, db.Model):
     # How the person first wrote it.
     display_name: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The import job that created this tag; hidden until that job is done (or until the
+    # owner uses the tag themselves).
+    import_job_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
     entries: Mapped[list[Entry]] = relationship(secondary="entry_tags", back_populates="tags")
 
