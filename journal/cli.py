@@ -21,7 +21,7 @@ from journal.demo import insert_demo_entries
 from journal.exports.cli import export_command
 from journal.extensions import db
 from journal.fulltext.index import rebuild_index
-from journal.imports.cli import import_command
+from journal.imports.cli import import_command, jobs_command
 from journal.operations.backup import backup_sqlite
 from journal.operations.check import check_database
 from journal.operations.common import OperationError, sqlite_file
@@ -235,4 +235,4 @@ def copy_db_command(url: str) -> None:
 
 commands: list = [create_user_command, demo_data_command, sync_prompts_command,
                   reindex_command, reset_password_command, backup_command, check_command,
-                  copy_db_command, export_command, import_command]
+                  copy_db_command, export_command, import_command, jobs_command]

@@ -41,6 +41,15 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 # Files uploaded on the import page (JOURNAL_IMPORT_MAX_BYTES); the command line has no
 # limit of its own. A Day One zip with photos can be larger: upload the .json inside it.
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
+# Imports with this many entries or more run as a background job with a progress bar;
+# every import writes at most IMPORT_BATCH_SIZE entries per transaction and pauses
+# IMPORT_BATCH_PAUSE seconds between them, so others' writes get the lock meanwhile.
+IMPORT_BACKGROUND_FROM = 2_000
+IMPORT_BATCH_SIZE = 1_000
+IMPORT_BATCH_PAUSE = 0.05
+# Whether each app process runs a job runner thread (started by its first request);
+# off where a separate `flask --app journal jobs` process runs the jobs.
+IMPORT_RUNNER = True
 
 # Password hashing (argon2id). These meet OWASP's recommendation (m >= 19 MiB, t >= 2).
 PASSWORD_HASH_TIME_COST = 3

@@ -7,10 +7,15 @@ timeout. So requests that may write (anything but GET, HEAD and OPTIONS) and CLI
 commands begin with ``BEGIN IMMEDIATE``; reads begin with a plain ``BEGIN`` so
 readers never queue behind one another. This is SQLAlchemy's documented recipe
 for pysqlite: turn off the driver's own transaction handling and emit BEGIN in
-the ``begin`` event.
+the ``begin`` event. Code that only reads for a while before it writes (an import
+job planning its batches) does so ``with reading():`` and ends that transaction
+before writing, so it never holds the write lock while it thinks.
 """
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -18,6 +23,19 @@ from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside take no write lock on SQLite (a plain ``BEGIN``).
+    The caller ends such a transaction (commit or rollback) before it writes."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def _is_sqlite(dbapi_connection) -> bool:
@@ -41,7 +59,7 @@ def _configure_sqlite_connection(dbapi_connection, connection_record):
 def _begin_sqlite_transaction(connection):
     if connection.dialect.name != "sqlite":
         return
-    if has_request_context() and request.method in READ_ONLY_METHODS:
+    if _reading.get() or (has_request_context() and request.method in READ_ONLY_METHODS):
         connection.exec_driver_sql("BEGIN")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -76,14 +76,16 @@ def owned_columns(model: type[OwnedT], owner: User | int,
                                                           maintain_column_froms=True)
 
 
-def owned_update(model: type[OwnedT], owner: User | int) -> Update:
+def owned_update(model: type[OwnedT], owner: User | int, *,
+                 job: int | None = None) -> Update:
     """An ``update(model)`` that only ever changes rows belonging to ``owner``."""
-    return update(model).where(_belongs_to(model, owner))
+    return update(model).where(_belongs_to(model, owner, job=job))
 
 
-def owned_delete(model: type[OwnedT], owner: User | int) -> Delete:
+def owned_delete(model: type[OwnedT], owner: User | int, *,
+                 job: int | None = None) -> Delete:
     """A ``delete(model)`` that only ever removes rows belonging to ``owner``."""
-    return delete(model).where(_belongs_to(model, owner))
+    return delete(model).where(_belongs_to(model, owner, job=job))
 
 
 def get_owned(model: type[OwnedT], ident: int, owner: User | int) -> OwnedT | None:

@@ -33,6 +33,7 @@ def make_config(database: Path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "REGISTRATION": "open",
         "DEFAULT_TIMEZONE": "UTC",
+        "IMPORT_RUNNER": False,  # tests run import jobs themselves
         **CHEAP_HASHING,
         **overrides,
     }

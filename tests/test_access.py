@@ -17,7 +17,7 @@ from sqlalchemy import select
 from journal import create_app
 from journal.auth.tokens import create_invite
 from journal.extensions import db
-from journal.models import Prompt
+from journal.models import ImportJob, Prompt
 from tests.conftest import make_config
 
 PERSONAS = ("anonymous", "owner", "other", "admin", "disabled")
@@ -40,6 +40,7 @@ DECISIONS = {
     "exports.index": SIGNED_IN, "exports.download": SIGNED_IN,
     "imports.index": SIGNED_IN, "imports.preview": SIGNED_IN, "imports.confirm": SIGNED_IN,
     "imports.cancel": SIGNED_IN, "account.delete": SIGNED_IN,
+    "imports.job": OWNED, "imports.job_status": OWNED, "imports.cancel_job_view": OWNED,
     "entries.index": SIGNED_IN, "entries.new": SIGNED_IN,
     "entries.detail": OWNED, "entries.edit": OWNED, "entries.star": OWNED,
     "entries.delete": OWNED,
@@ -88,6 +89,9 @@ def world(app, make_user, make_entry):
     own_prompt = Prompt(owner_id=people["owner"].id, theme="value", text="Mine?")
     db.session.add(own_prompt)
     invitation, _ = create_invite(people["admin"], None)
+    job = ImportJob(owner_id=people["owner"].id, filename="journal.json", format="journal",
+                    timezone="UTC", data=b"")
+    db.session.add(job)
     db.session.commit()
     builtin = db.session.scalar(select(Prompt.id).where(Prompt.owner_id.is_(None)).limit(1))
     clients = {"anonymous": app.test_client()}
@@ -104,7 +108,7 @@ def world(app, make_user, make_entry):
               "user_id": people["other"].id, "invite_id": invitation.id,
               "token": "no-such-token", "year": today.year, "month": today.month,
               "day": today.day, "filename": "js/app.js", "fmt": "json",
-              "digest": "0123456789abcdef"}
+              "digest": "0123456789abcdef", "job_id": job.id}
     return clients, values, builtin
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("imports", __name__)
 
-from journal.imports import views  # noqa: E402, F401 - registers the routes
+from journal.imports import job_views, views  # noqa: E402, F401 - registers the routes

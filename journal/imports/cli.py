@@ -1,5 +1,10 @@
 """``flask --app journal import FILE --user NAME``: the import page's work from a terminal,
-for files too large to upload, with a progress bar."""
+for files too large to upload, with a progress bar; and ``flask --app journal jobs``, a
+job runner of its own for deployments that keep it out of the web processes.
+
+The command imports as a job (:mod:`journal.imports.jobs`) that it runs itself: short
+transactions, the entries hidden until the last batch, and, should the command be
+stopped, a runner takes the job over and finishes it."""
 
 import sys
 import time
@@ -13,9 +18,12 @@ from journal.auth.queries import find_user
 from journal.extensions import db
 from journal.imports import readers
 from journal.imports.forms import DATE_UNDATED, DETECT, SKIP_UNDATED
-from journal.imports.preview import describe, result_message
-from journal.imports.services import apply_import, plan_import
-from journal.models import User
+from journal.imports.jobs import queue_file, run_job, work_available
+from journal.imports.preview import describe
+from journal.imports.runner import POLL_SECONDS, worker_name
+from journal.imports.services import plan_import
+from journal.models import ImportJob, User
+from journal.models.imports import DONE
 from journal.timezones import default_timezone_name, is_valid_timezone, to_local
 from journal.transfer.document import FORMATS, ImportProblem
 
@@ -101,10 +109,32 @@ def import_command(path: Path, username: str, fmt: str, zone_name: str | None,
         click.confirm("Import these entries?", abort=True)
 
     started = time.perf_counter()
-    plan = plan_import(user, journal, date_undated=undated == DATE_UNDATED)
+    worker = worker_name()
+    job_id = queue_file(user, filename=path.name, fmt=journal.format, timezone=zone_name,
+                        data=path.read_bytes(), date_undated=undated == DATE_UNDATED,
+                        worker=worker).id
+    db.session.commit()
     with click.progressbar(length=len(plan.new_entries), label="Importing",
                            file=sys.stderr) as bar:
-        result = apply_import(user, plan, progress=bar.update)
-    db.session.commit()
-    click.echo(f"{result_message(result, journal='the journal')} "
+        state = run_job(job_id, worker, progress=bar.update)
+    job = db.session.get(ImportJob, job_id)
+    if state != DONE:
+        raise click.ClickException(job.error or "The import was cancelled. Nothing was imported.")
+    click.echo(f"{job.summary.replace('your journal', 'the journal')} "
                f"({time.perf_counter() - started:.1f} s)")
+
+
+@click.command("jobs")
+@click.option("--once", is_flag=True, help="Run the jobs waiting now, then stop.")
+@with_appcontext
+def jobs_command(once: bool) -> None:
+    """Run import jobs, claimed from the database with a lease, so any number of
+    these (and the web processes' own runners) can share the work."""
+    worker = worker_name()
+    while True:
+        count = work_available(worker)
+        if count:
+            click.echo(f"Ran {count} import job{'s' if count != 1 else ''}.")
+        if once:
+            return
+        time.sleep(POLL_SECONDS)

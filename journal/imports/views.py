@@ -2,7 +2,9 @@
 
 The upload is read whole before anything is kept; a file that cannot be imported is
 explained on the form. A good file waits (one per user) until its owner confirms the
-preview; the import then runs in one transaction, so it is all or nothing.
+preview. A confirmed import is a job (:mod:`journal.imports.jobs`): a small one runs
+within the request, a large one in the background with a progress page; either way it
+writes in short transactions and is all or nothing.
 """
 
 from zoneinfo import ZoneInfo
@@ -23,9 +25,14 @@ from journal.imports.forms import (
     ImportForm,
     UndatedChoiceForm,
 )
+from journal.imports.jobs import current_jobs, queue_job, run_job
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
-from journal.imports.preview import describe, result_message
-from journal.imports.services import apply_import, plan_import
+from journal.imports.preview import describe
+from journal.imports.runner import wake_runner, worker_name
+from journal.imports.services import plan_import
+from journal.models import ImportJob
+from journal.models.imports import DONE, QUEUED
+from journal.ownership import get_owned_or_404
 from journal.requestlog import security_event
 from journal.timezones import default_timezone_name
 from journal.transfer.document import ImportProblem
@@ -77,7 +84,7 @@ def index():
     pending = pending_for(current_user)
     status = 422 if problem or form.errors else 200
     return render_template("imports/index.html", form=form, pending=pending, problem=problem,
-                           limit=_size_label(limit)), status
+                           limit=_size_label(limit), jobs=current_jobs(current_user)), status
 
 
 csrf.exempt(index)  # the form checks its token itself, after the larger upload limit applies
@@ -89,7 +96,8 @@ def _too_large(limit: int):
     problem = (f"The file is larger than {_size_label(limit)}. For a Day One zip with "
                "photos, upload the .json file inside it.")
     return render_template("imports/index.html", form=form, pending=pending_for(current_user),
-                           problem=problem, limit=_size_label(limit)), 413
+                           problem=problem, limit=_size_label(limit),
+                           jobs=current_jobs(current_user)), 413
 
 
 @bp.route("/preview")
@@ -124,18 +132,20 @@ def confirm():
         flash("That upload is no longer waiting (it was imported, cancelled or replaced). "
               "Nothing was imported.", "error")
         return redirect(url_for("imports.index"))
-    try:
-        plan = plan_import(current_user, read_pending(pending),
-                           date_undated=form.undated.data == DATE_UNDATED)
-        result = apply_import(current_user, plan)
-    except ImportProblem as error:
-        db.session.rollback()
-        flash(f"Nothing was imported: {error}", "error")
-        return redirect(url_for("imports.index"))
-    discard_pending(pending)
+    worker = worker_name()
+    job_id = queue_job(current_user, pending, worker=worker,
+                       date_undated=form.undated.data == DATE_UNDATED).id
     db.session.commit()
-    flash(result_message(result), "success")
-    return redirect(url_for("entries.index"))
+    state = run_job(job_id, worker, inline_limit=current_app.config["IMPORT_BACKGROUND_FROM"])
+    if state == QUEUED:
+        wake_runner(current_app._get_current_object())
+        return redirect(url_for("imports.job", job_id=job_id), 303)
+    job = get_owned_or_404(ImportJob, job_id, current_user)
+    if state == DONE:
+        flash(job.summary, "success")
+        return redirect(url_for("entries.index"))
+    flash(job.error or "Nothing was imported.", "error")
+    return redirect(url_for("imports.index"))
 
 
 @bp.route("/cancel", methods=["POST"])

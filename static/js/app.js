@@ -14,6 +14,9 @@
  *   summary takes focus, and its links move focus to their field; a <details> named
  *   by the address's #fragment opens.
  * - input[data-detect-timezone] (registration) is filled with the browser's time zone.
+ * - An import's progress page ([data-job-status]) polls its JSON status every second
+ *   and moves the bar; it reloads once the job has finished (without JavaScript the
+ *   page refreshes itself every few seconds instead).
  *
  * localStorage may be missing or full (private windows, quotas); every use is
  * wrapped so the page keeps working without it.
@@ -495,6 +498,36 @@
     setUpErrorSummaries();
     fillTimezoneFields();
     setUpFoldedTargets();
+    followImportJob();
+  }
+
+  function followImportJob() {
+    const box = document.querySelector("[data-job-status]");
+    if (!box || !window.fetch) return;
+    const bar = box.querySelector("progress");
+    const text = box.querySelector("[data-job-text]");
+    if (!bar) return;
+    const number = (value) => value.toLocaleString("en");
+    const poll = () => {
+      fetch(box.dataset.jobStatus, { headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : null))
+        .then((status) => {
+          if (!status) return;
+          if (status.finished || status.state !== box.dataset.jobState) {
+            window.location.reload();
+            return;
+          }
+          bar.max = status.total || 1;
+          bar.value = status.done;
+          bar.textContent = `${status.percent}%`;
+          if (text && status.total) {
+            text.textContent = `${number(status.done)} of ${number(status.total)} entries (${status.percent}%)`;
+          }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(() => window.setTimeout(poll, 5000));
+    };
+    window.setTimeout(poll, 1000);
   }
 
   if (document.readyState === "loading") {
