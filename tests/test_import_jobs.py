@@ -1,0 +1,167 @@
+"""Large imports as jobs: confirmed, written batch by batch, invisible until done, taken
+over after a crash without duplicates, cancelled without a trace, and only ever the
+owner's to see."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from journal.extensions import db
+from journal.imports.jobs import claim_job, run_job, work_available
+from journal.models import Entry, ImportJob, PendingImport, Tag, utcnow
+from tests.conftest import OTHER_PASSWORD
+
+ENTRIES = 7
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    # two entries a batch, and anything from five entries on is a background job
+    return {"IMPORT_BACKGROUND_FROM": 5, "IMPORT_BATCH_SIZE": 2, "IMPORT_BATCH_PAUSE": 0}
+
+
+def jrnl_file(count: int = ENTRIES) -> bytes:
+    entries = [{"title": f"Day {day}", "body": f"Wrote the quokka parser, part {day}. @harbour",
+                "date": f"2024-03-{day:02d}", "time": "09:00", "tags": ["@harbour"],
+                "starred": False} for day in range(1, count + 1)]
+    return json.dumps({"tags": {"@harbour": count}, "entries": entries}).encode()
+
+
+def confirm_upload(client, data: bytes):
+    response = client.post("/account/import", data={
+        "file": (io.BytesIO(data), "journal.json"), "format": "detect", "timezone": "UTC"},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    digest = db.session.scalar(select(PendingImport.digest))
+    return client.post("/account/import/confirm", data={"digest": digest})
+
+
+def stored_entries() -> int:
+    """Every entry row, hidden ones included."""
+    return db.session.scalar(select(func.count()).select_from(Entry))
+
+
+def the_job() -> ImportJob:
+    return db.session.scalar(select(ImportJob).execution_options(populate_existing=True))
+
+
+def expire_lease(job_id: int) -> None:
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id)
+                       .values(lease_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+
+def visible_anywhere(client) -> list[str]:
+    """The pages where the imported entries (or, on the tags page, their tag) show."""
+    pages = {"entries": "/entries/", "tags": "/tags/", "search": "/search?q=quokka",
+             "export": "/account/export/json", "insights": "/insights/"}
+    return [name for name, url in pages.items()
+            if ("harbour" if name == "tags" else "Day 3")
+            in client.get(url).get_data(as_text=True)]
+
+
+def test_a_large_import_is_a_job_whose_entries_appear_only_when_it_is_done(client, logged_in):
+    response = confirm_upload(client, jrnl_file())
+    job = the_job()
+    assert response.status_code == 303
+    assert response.location.endswith(f"/account/import/jobs/{job.id}")
+    assert job.state == "queued" and stored_entries() == 0
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Waiting to start" in page and "<progress" in page
+
+    # a worker writes two batches, then stops (as if its server died)
+    assert claim_job("w1") == job.id
+    assert run_job(job.id, "w1", stop_after=2) == "running"
+    job = the_job()
+    assert (job.state, job.done, job.total) == ("running", 4, ENTRIES)
+    assert stored_entries() == 4
+    page = client.get(f"/account/import/jobs/{job.id}").get_data(as_text=True)
+    assert "4 of 7 entries (57%)" in page
+    assert '<progress id="job-progress" max="7" value="4">' in page
+    assert client.get(f"/account/import/jobs/{job.id}/status").json == {
+        "state": "running", "done": 4, "total": 7, "percent": 57, "finished": False}
+    assert visible_anywhere(client) == []
+    assert "is being imported (57%)" in client.get("/account/import").get_data(as_text=True)
+
+    # while its lease holds nobody else takes it; once it runs out, another worker does
+    assert claim_job("w2") is None
+    expire_lease(job.id)
+    assert claim_job("w2") == job.id
+    assert run_job(job.id, "w1") == "running"  # the first worker wakes up: it writes nothing
+    assert stored_entries() == 4
+    assert run_job(job.id, "w2") == "done"
+
+    titles = sorted(db.session.scalars(select(Entry.title)))
+    assert titles == sorted(f"Day {day}" for day in range(1, ENTRIES + 1))  # none twice
+    job = the_job()
+    assert (job.state, job.done, job.total, job.data) == ("done", 7, 7, b"")
+    page = client.get(f"/account/import/jobs/{job.id}").get_data(as_text=True)
+    assert "Imported 7 entries." in page and 'http-equiv="refresh"' not in page
+    assert sorted(visible_anywhere(client)) == ["entries", "export", "search", "tags"]
+    assert db.session.scalar(select(Tag.import_job_id)) is None
+
+
+def test_the_progress_page_works_without_javascript(client, logged_in):
+    response = confirm_upload(client, jrnl_file())
+    page = client.get(response.location).get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert f'href="/account/import/jobs/{the_job().id}">Refresh</a>' in page
+    assert 'action="/account/import/jobs/' in page and "Cancel the import" in page
+
+
+def test_a_cancelled_job_removes_what_it_wrote(client, logged_in, make_entry):
+    make_entry(logged_in, "Mine, before the import.", tags="own")
+    confirm_upload(client, jrnl_file())
+    job_id = claim_job("w1")
+    run_job(job_id, "w1", stop_after=1)
+    assert stored_entries() == 3
+
+    response = client.post(f"/account/import/jobs/{job_id}/cancel")
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert "being removed" in page
+    assert run_job(job_id, "w1") == "removing"  # the worker notices and stops
+    assert work_available("w2") == 1  # another removes the rows
+
+    job = the_job()
+    assert job.state == "cancelled" and job.data == b""
+    assert stored_entries() == 1
+    assert db.session.scalars(select(Tag.name)).all() == ["own"]
+    assert visible_anywhere(client) == []
+    assert "Nothing was imported" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_tag_the_owner_uses_meanwhile_is_theirs_and_stays(client, logged_in):
+    confirm_upload(client, jrnl_file())
+    job_id = claim_job("w1")
+    run_job(job_id, "w1", stop_after=1)
+
+    response = client.post("/entries/new", data={"body": "Harbour walk.", "tags": "harbour"})
+    assert response.status_code == 302
+    assert "harbour" in client.get("/tags/").get_data(as_text=True)
+    client.post(f"/account/import/jobs/{job_id}/cancel")
+    work_available("w1")
+    assert db.session.scalars(select(Tag.name)).all() == ["harbour"]
+    assert stored_entries() == 1
+
+
+def test_a_small_import_still_runs_in_the_request(client, logged_in):
+    response = confirm_upload(client, jrnl_file(3))
+    assert response.status_code == 302 and response.location.endswith("/entries/")
+    assert the_job().state == "done" and stored_entries() == 3
+    assert "Imported 3 entries" in client.get("/entries/").get_data(as_text=True)
+
+
+def test_another_users_job_is_not_found(client, logged_in, other_user, login):
+    confirm_upload(client, jrnl_file())
+    job_id = the_job().id
+    client.post("/auth/logout")
+    login(other_user, OTHER_PASSWORD)
+    assert client.get(f"/account/import/jobs/{job_id}").status_code == 404
+    assert client.get(f"/account/import/jobs/{job_id}/status").status_code == 404
+    assert client.post(f"/account/import/jobs/{job_id}/cancel").status_code == 404
+    assert the_job().state == "queued"
+    assert "is being imported" not in client.get("/account/import").get_data(as_text=True)
