@@ -24,6 +24,17 @@ from sqlalchemy.engine import Engine
 BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# What SQLite (and PostgreSQL, given a lock_timeout) say when a lock was not granted.
+LOCK_MESSAGES = ("database is locked", "database table is locked", "lock timeout",
+                 "could not obtain lock")
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether ``error`` (an OperationalError) means a lock was waited for in vain."""
+    text = str(getattr(error, "orig", error)).lower()
+    return any(message in text for message in LOCK_MESSAGES)
+
+
 _reading: ContextVar[bool] = ContextVar("reading", default=False)
 
 

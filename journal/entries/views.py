@@ -1,8 +1,10 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from journal.database import is_lock_timeout, reading
 from journal.entries import bp
 from journal.entries.forms import EntryForm, form_class_for
 from journal.entries.services import create_entry, delete_entry, set_starred, update_entry
@@ -14,6 +16,30 @@ from journal.tags.queries import tag_names
 from journal.wins.queries import evidence_for, shows_evidence
 
 SAVED_DRAFT = "saved-draft"  # flash category: tells the page script which local draft to drop
+BUSY = ("The journal is busy writing something large and could not save this just now. "
+        "Nothing is lost: your text is below. Save again in a moment.")
+
+
+@bp.errorhandler(OperationalError)
+def _busy(error: OperationalError):
+    """A write that waited its full time for the database (the busy timeout) without
+    getting it: the form again, with what was typed, 503 and a clear word; never 500."""
+    if not is_lock_timeout(error) or request.endpoint not in ("entries.new", "entries.edit"):
+        raise error
+    db.session.rollback()
+    # The page only reads, in a transaction that takes no write lock and stays open for
+    # the rest of the request (the signed-in user is read again after this).
+    with reading():
+        kind = request.values.get("kind") if request.values.get("kind") in ENTRY_KINDS else NOTE
+        entry = None
+        if request.endpoint == "entries.edit":
+            entry = get_owned_or_404(Entry, request.view_args["entry_id"], current_user)
+            kind = entry.kind
+        form = form_class_for(kind)()
+        prompt = None if entry else _answerable_prompt(form.submitted_prompt_id())
+        page, status = _render_form(form, entry=entry, prompt=prompt, kind=kind, notice=BUSY,
+                                    status=503)
+    return page, status, {"Retry-After": "5"}
 
 
 def _render_form(form: EntryForm, *, entry: Entry | None, status: int = 200,
