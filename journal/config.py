@@ -45,6 +45,7 @@ IMPORT_MAX_BYTES = 64 * 1024 * 1024
 # every import writes at most IMPORT_BATCH_SIZE entries per transaction and pauses
 # IMPORT_BATCH_PAUSE seconds between them, so others' writes get the lock meanwhile.
 IMPORT_BACKGROUND_FROM = 2_000
+IMPORT_BACKGROUND_BYTES = 2 * 1024 * 1024  # and files this large go there unread
 IMPORT_BATCH_SIZE = 1_000
 IMPORT_BATCH_PAUSE = 0.05
 # Whether each app process runs a job runner thread (started by its first request);

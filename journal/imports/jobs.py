@@ -129,6 +129,13 @@ def cancel_job(job: ImportJob) -> bool:
 # --- the worker's side ---------------------------------------------------------------
 
 
+def release_job(job_id: int, worker: str) -> str:
+    """Hand a queued job ``worker`` holds over to the runners."""
+    _hold(job_id, worker, QUEUED, worker=None, lease_until=None)
+    db.session.commit()
+    return QUEUED
+
+
 def claim_job(worker: str) -> int | None:
     """Take the oldest unfinished job nobody holds (or whose holder's lease ran out)
     for ``worker``; its id, or None when there is none. Commits."""
@@ -214,9 +221,7 @@ def _run(job_id: int, worker: str, inline_limit: int | None,
         _give_up(job_id, worker, f"Nothing was imported: {problem}")
         return _remove(job_id, worker)
     if inline_limit is not None and len(plan.new_entries) >= inline_limit:
-        _hold(job_id, worker, QUEUED, worker=None, lease_until=None)
-        db.session.commit()
-        return QUEUED
+        return release_job(job_id, worker)
     targets = _start(job_id, worker, owner, plan)
     return _write(job_id, worker, owner, plan, targets, progress, stop_after)
 

@@ -25,7 +25,7 @@ from journal.imports.forms import (
     ImportForm,
     UndatedChoiceForm,
 )
-from journal.imports.jobs import current_jobs, queue_job, run_job
+from journal.imports.jobs import current_jobs, queue_job, release_job, run_job
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
 from journal.imports.preview import describe
 from journal.imports.runner import wake_runner, worker_name
@@ -125,18 +125,22 @@ def preview():
 @bp.route("/confirm", methods=["POST"])
 @login_required
 def confirm():
-    """Import the waiting upload in one transaction, then show the entries."""
+    """Import the waiting upload: a small one here and now (then show the entries), a
+    large one as a job (then show its progress page)."""
     form = ConfirmImportForm()
     pending = pending_for(current_user)
     if pending is None or not form.validate() or form.digest.data != pending.digest:
         flash("That upload is no longer waiting (it was imported, cancelled or replaced). "
               "Nothing was imported.", "error")
         return redirect(url_for("imports.index"))
+    # A file this large is certainly a job for the runners: not read here at all.
+    inline = len(pending.data) < current_app.config["IMPORT_BACKGROUND_BYTES"]
     worker = worker_name()
     job_id = queue_job(current_user, pending, worker=worker,
                        date_undated=form.undated.data == DATE_UNDATED).id
     db.session.commit()
-    state = run_job(job_id, worker, inline_limit=current_app.config["IMPORT_BACKGROUND_FROM"])
+    state = (run_job(job_id, worker, inline_limit=current_app.config["IMPORT_BACKGROUND_FROM"])
+             if inline else release_job(job_id, worker))
     if state == QUEUED:
         wake_runner(current_app._get_current_object())
         return redirect(url_for("imports.job", job_id=job_id), 303)
