@@ -68,6 +68,11 @@ class SearchBackend:
     def clear(self, connection: Connection) -> None:
         connection.execute(text(f"DELETE FROM {self.documents}"))  # noqa: S608 - fixed name
 
+    def remove_orphans(self, connection: Connection) -> None:
+        """Drop the documents whose entry no longer exists."""
+        connection.execute(text(f"DELETE FROM {self.documents} WHERE {self.key} "  # noqa: S608
+                                "NOT IN (SELECT id FROM entries)"))
+
     def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
         """``(entry_id, score)`` of the owner's documents matching every group and no
         excluded term; higher scores are better matches. ``groups`` is not empty."""

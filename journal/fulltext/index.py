@@ -9,7 +9,7 @@ A document is made of the title, the body, the tags (each level as a word:
 guided fields, the user's part in a win, and the prompt the entry answered.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -90,3 +90,26 @@ def rebuild_index(connection: Connection) -> int:
     backend.insert(connection, counted(_documents(connection, None)))
     return count
 
+
+
+def reindex_in_batches(connect: Callable[[], Connection], size: int = BATCH) -> Iterator[int]:
+    """Rewrite every entry's document, ``size`` entries at a time, yielding after each
+    batch how many were written so the caller can commit between them (``connect``
+    gives the connection of the current transaction, a new one after each): no transaction
+    holds the write lock for long, and search finds everything throughout (each batch
+    replaces its documents; none are cleared first). Documents whose entry is gone are
+    removed last."""
+    last_id = 0
+    entries = Entry.__table__
+    while True:
+        connection = connect()
+        ids = list(connection.scalars(select(entries.c.id).where(entries.c.id > last_id)
+                                      .order_by(entries.c.id).limit(size)))
+        if not ids:
+            break
+        index_entries(connection, ids)
+        last_id = ids[-1]
+        yield len(ids)
+    connection = connect()
+    backend_for(connection).remove_orphans(connection)
+    yield 0
