@@ -1,5 +1,15 @@
 """Writes for tags: rename (which merges into an existing tag) and delete. Functions add
-and flush; the view commits."""
+and flush; the view commits.
+
+Renaming or deleting a tag on many entries also rewrites their bodies (inline tags),
+versions and search documents. That part is returned as a :class:`BodyRewrite` that
+the view carries out with :func:`rewrite_batches`, committing after each batch, so no
+transaction holds the database's write lock for long; the first batch shares the
+transaction of the tag change itself, so a small rename is one transaction as before.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select
 
@@ -10,11 +20,31 @@ from journal.ownership import owned, owned_update
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
 from journal.tags.queries import subtree_condition
 
+BODY_BATCH = 500
 
-def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool]:
+
+@dataclass
+class BodyRewrite:
+    """Bodies still to rewrite after a tag change, and their versions to raise."""
+
+    owner: User
+    rewrite: Callable[[str], str]
+    entry_ids: list[int] = field(default_factory=list)
+
+
+def rewrite_batches(work: BodyRewrite) -> Iterator[int]:
+    """Rewrite the bodies ``BODY_BATCH`` entries at a time, yielding after each flushed
+    batch (how many entries it held) for the caller to commit."""
+    for first in range(0, len(work.entry_ids), BODY_BATCH):
+        chunk = work.entry_ids[first:first + BODY_BATCH]
+        _rewrite_bodies(work.owner, chunk, work.rewrite)
+        yield len(chunk)
+
+
+def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool, BodyRewrite]:
     """Rename tag ``old`` and its children to ``raw_new`` (``work/launch`` becomes
-    ``job/launch``), merging into tags that already exist, and rewrite inline
-    ``#old`` in the bodies. Returns ``(new canonical name, merged?)``.
+    ``job/launch``), merging into tags that already exist. Returns ``(new canonical
+    name, merged?, the bodies to rewrite)``: inline ``#old`` becomes ``#new``.
 
     Raises :class:`InvalidTag` when the new name, or a child's new name, is invalid.
     """
@@ -23,7 +53,7 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool]:
         shown = display_form(raw_new)
         db.session.execute(owned_update(Tag, owner).where(Tag.name == old)
                            .values(display_name=shown))
-        return new, False
+        return new, False, BodyRewrite(owner, str)
     if new.startswith(old + "/"):
         raise InvalidTag(raw_new, "a tag cannot move inside itself.")
     new_display = display_form(raw_new)
@@ -54,21 +84,21 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool]:
         )
         db.session.delete(tag)
     db.session.flush()
-    _rewrite_bodies(owner, affected_entries, lambda body: rename_inline_tags(body, old, new))
-    return new, merged
+    return new, merged, BodyRewrite(owner, lambda body: rename_inline_tags(body, old, new),
+                                    sorted(affected_entries))
 
 
-def delete_tag(owner: User, tag: Tag) -> int:
-    """Remove ``tag`` from its entries (they stay) and turn inline ``#tag`` into plain
-    words so the tag does not come back on the next save. Returns the entry count."""
+def delete_tag(owner: User, tag: Tag) -> tuple[int, BodyRewrite]:
+    """Remove ``tag`` from its entries (they stay). Returns the entry count and the
+    bodies to rewrite: inline ``#tag`` becomes plain words, so the tag does not come
+    back on the next save."""
     entry_ids = set(db.session.scalars(select(EntryTag.entry_id).where(EntryTag.tag_id == tag.id)))
     name = tag.name
     db.session.execute(delete(EntryTag).where(EntryTag.tag_id == tag.id))
     db.session.delete(tag)
     db.session.flush()
-    _rewrite_bodies(owner, entry_ids,
-                    lambda body: rename_inline_tags(body, name, None, exact=True))
-    return len(entry_ids)
+    return len(entry_ids), BodyRewrite(
+        owner, lambda body: rename_inline_tags(body, name, None, exact=True), sorted(entry_ids))
 
 
 def _rewrite_bodies(owner: User, entry_ids, rewrite) -> None:
@@ -86,4 +116,4 @@ def _rewrite_bodies(owner: User, entry_ids, rewrite) -> None:
     index_entries(db.session.connection(), entry_ids)
 
 
-__all__ = ["InvalidTag", "delete_tag", "rename_tag"]
+__all__ = ["BodyRewrite", "InvalidTag", "delete_tag", "rename_tag", "rewrite_batches"]

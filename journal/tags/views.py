@@ -16,7 +16,7 @@ from journal.tags.queries import (
     tag_or_404,
     tag_tree,
 )
-from journal.tags.services import delete_tag, rename_tag
+from journal.tags.services import BodyRewrite, delete_tag, rename_tag, rewrite_batches
 
 
 @bp.route("/")
@@ -42,6 +42,13 @@ def detail(name: str):
                            tag_suggestions=tag_names(current_user))
 
 
+def _commit_in_batches(bodies: BodyRewrite) -> None:
+    """Commit the tag change with the first batch of bodies, then each further batch."""
+    for _ in rewrite_batches(bodies):
+        db.session.commit()
+    db.session.commit()
+
+
 # No tag name starts with "~", so these addresses cannot collide with a tag's own.
 @bp.route("/~rename/<path:name>", methods=["GET", "POST"])
 @login_required
@@ -51,12 +58,12 @@ def rename(name: str):
     form = RenameTagForm()
     if form.validate_on_submit():
         try:
-            new, merged = rename_tag(current_user, canonical, form.new_name.data)
+            new, merged, bodies = rename_tag(current_user, canonical, form.new_name.data)
         except InvalidTag as problem:
             db.session.rollback()
             form.new_name.errors.append(str(problem))
         else:
-            db.session.commit()
+            _commit_in_batches(bodies)
             flash(f"Merged into #{new}." if merged else f"Renamed to #{new}.", "success")
             return redirect(url_for("tags.detail", name=new))
     return render_template("tags/rename.html", name=canonical, form=form,
@@ -71,8 +78,8 @@ def delete(name: str):
     tag = tag_or_404(current_user, canonical)
     form = DeleteTagForm()
     if form.validate_on_submit():
-        count = delete_tag(current_user, tag)
-        db.session.commit()
+        count, bodies = delete_tag(current_user, tag)
+        _commit_in_batches(bodies)
         flash(f"Tag #{canonical} removed from {count} entr{'y' if count == 1 else 'ies'}; "
               "the entries are kept.", "success")
         return redirect(url_for("tags.index"))
