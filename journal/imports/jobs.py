@@ -50,6 +50,7 @@ from journal.imports.services import (
     ImportPlan,
     ImportResult,
     Targets,
+    finish_import,
     plan_import,
     prepare_import,
     write_entries,
@@ -258,6 +259,7 @@ def _write(job_id: int, worker: str, owner: User, plan: ImportPlan, targets: Tar
         time.sleep(pause)  # room for anyone waiting for the write lock
     _hold(job_id, worker, RUNNING, state=DONE, worker=None, lease_until=None,
           total=ImportJob.done, data=b"", finished_at=utcnow())
+    finish_import(owner, plan)
     db.session.execute(owned_update(Tag, owner, job=job_id)
                        .where(Tag.import_job_id == job_id).values(import_job_id=None))
     db.session.commit()

@@ -171,20 +171,26 @@ def apply_import(owner: User, plan: ImportPlan, *,
         result.entries += len(ids)
         if progress:
             progress(len(ids))
+    finish_import(owner, plan)
     return result
 
 
 def prepare_import(owner: User, plan: ImportPlan, result: ImportResult, *,
                    job: int | None = None) -> Targets:
-    """Everything but the entries: own prompts, hidden prompts, the time zone, and the
-    tags (created as ``job``'s, hidden until it is done). Safe to run again for a
-    resumed job: prompts and tags it made earlier are found, not made twice."""
+    """What the entries point to: own prompts and tags (created as ``job``'s, hidden
+    until it is done). Safe to run again for a resumed job: prompts and tags it made
+    earlier are found, not made twice."""
     prompt_ids = _store_prompts(owner, plan.journal, result)
+    return Targets(prompt_ids, _store_tags(owner, plan, result, job=job))
+
+
+def finish_import(owner: User, plan: ImportPlan) -> None:
+    """The account's settings from the file, with the last entries: hidden prompts and
+    the time zone."""
     _store_hidden_prompts(owner, plan.journal)
     if plan.timezone_change:
         owner.timezone = plan.timezone_change
         db.session.flush()
-    return Targets(prompt_ids, _store_tags(owner, plan, result, job=job))
 
 
 def write_entries(owner: User, plan: ImportPlan, first: int, stop: int, targets: Targets, *,
