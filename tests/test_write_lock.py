@@ -10,6 +10,7 @@ from journal import database
 from journal.extensions import db
 from journal.models import Entry
 from journal.ownership import owned
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -65,3 +66,15 @@ def test_an_edit_that_cannot_get_the_lock_keeps_the_text(client, logged_in, make
     assert response.status_code == 503
     assert "Second, better words." in response.get_data(as_text=True)
     assert db.session.scalar(select(Entry.body)) == "First words."
+
+
+def test_a_sign_in_that_cannot_get_the_lock_keeps_the_username(client, user, locked):
+    response = client.post("/auth/login", data={"username": "ana", "password": PASSWORD})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "could not sign you in just now" in page and 'value="ana"' in page
+    assert PASSWORD not in page
+
+    locked.rollback()
+    response = client.post("/auth/login", data={"username": "ana", "password": PASSWORD})
+    assert response.status_code == 302

@@ -1,5 +1,6 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 
 from journal.auth import bp
 from journal.auth.carry import draft_from_sign_in, resume, sign_in_page_carrying
@@ -15,12 +16,30 @@ from journal.auth.sessions import (
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
 from journal.auth.usernames import canonical_username
+from journal.database import is_lock_timeout, reading
 from journal.extensions import db, login_manager
 from journal.models import utcnow
 from journal.requestlog import security_event
 from journal.urls import safe_next
 
 LOGIN_FAILED = "That username and password do not match an account."
+BUSY = ("The journal is busy writing something large and could not sign you in just now. "
+        "Try again in a moment.")
+
+
+@bp.errorhandler(OperationalError)
+def _busy(error: OperationalError):
+    """A sign-in that waited its full time for the database without getting it: the
+    form again with the username (and any carried entry), 503; never 500."""
+    if not is_lock_timeout(error) or request.endpoint != "auth.login":
+        raise error
+    db.session.rollback()
+    form = LoginForm()
+    form.password.errors = [BUSY]
+    with reading():  # the page only reads
+        page = render_template("auth/login.html", form=form,
+                               draft=draft_from_sign_in(request.form))
+    return page, 503, {"Retry-After": "5"}
 
 
 @bp.route("/register", methods=["GET", "POST"])
