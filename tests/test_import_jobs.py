@@ -165,3 +165,15 @@ def test_another_users_job_is_not_found(client, logged_in, other_user, login):
     assert client.post(f"/account/import/jobs/{job_id}/cancel").status_code == 404
     assert the_job().state == "queued"
     assert "is being imported" not in client.get("/account/import").get_data(as_text=True)
+
+
+def test_a_second_import_waits_for_the_first(client, logged_in):
+    confirm_upload(client, jrnl_file())
+    first = the_job().id
+    response = confirm_upload(client, jrnl_file(3))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/account/import/jobs/{first}")
+    assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 1
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Another import is still under way" in page

@@ -116,6 +116,13 @@ def current_jobs(owner: User) -> list[ImportJob]:
     return unfinished + ([last] if last is not None else [])
 
 
+def unfinished_job(owner: User) -> ImportJob | None:
+    """``owner``'s import under way, if any (one at a time: a second import could not
+    yet tell the first one's entries from its own)."""
+    return db.session.scalar(owned(ImportJob, owner).where(ImportJob.state.in_(UNFINISHED))
+                             .order_by(ImportJob.id).limit(1))
+
+
 def cancel_job(job: ImportJob) -> bool:
     """Ask for ``job`` to be undone: whoever works on it stops at its next batch, and a
     runner removes what it wrote. False when it had already finished."""

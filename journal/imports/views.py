@@ -25,7 +25,7 @@ from journal.imports.forms import (
     ImportForm,
     UndatedChoiceForm,
 )
-from journal.imports.jobs import current_jobs, queue_job, release_job, run_job
+from journal.imports.jobs import current_jobs, queue_job, release_job, run_job, unfinished_job
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
 from journal.imports.preview import describe
 from journal.imports.runner import wake_runner, worker_name
@@ -133,6 +133,11 @@ def confirm():
         flash("That upload is no longer waiting (it was imported, cancelled or replaced). "
               "Nothing was imported.", "error")
         return redirect(url_for("imports.index"))
+    running = unfinished_job(current_user)
+    if running is not None:  # its entries are not there yet to be recognised as duplicates
+        flash("Another import is still under way. Confirm this one when it is done; your "
+              "upload waits for you.", "info")
+        return redirect(url_for("imports.job", job_id=running.id))
     # A file this large is certainly a job for the runners: not read here at all.
     inline = len(pending.data) < current_app.config["IMPORT_BACKGROUND_BYTES"]
     worker = worker_name()
