@@ -104,19 +104,28 @@ def get_owned_or_404(model: type[OwnedT], ident: int, owner: User | int) -> Owne
 
 # --- prompts: built-ins are shared, own prompts belong to one user -----------------------
 
+def _prompt_not_hidden(owner_id: int, job: int | None = None) -> ColumnElement[bool]:
+    return or_(Prompt.import_job_id.is_(None),
+               Prompt.import_job_id.not_in(_unfinished_jobs(owner_id, but=job)))
+
+
 def visible_prompts(owner: User | int) -> Select[tuple[Prompt]]:
     """Prompts ``owner`` may be offered: built-ins still in the library and the owner's
-    own prompts that are not archived. Another user's prompts are never included."""
+    own prompts that are not archived (nor added by an unfinished import). Another
+    user's prompts are never included."""
+    owner_id = _owner_id(owner)
     return select(Prompt).where(
         Prompt.retired_at.is_(None),
-        or_(Prompt.owner_id.is_(None), Prompt.owner_id == _owner_id(owner)),
+        or_(Prompt.owner_id.is_(None),
+            and_(Prompt.owner_id == owner_id, _prompt_not_hidden(owner_id))),
     )
 
 
-def own_prompts(owner: User | int) -> Select[tuple[Prompt]]:
+def own_prompts(owner: User | int, *, job: int | None = None) -> Select[tuple[Prompt]]:
     """The owner's own prompts, archived ones included; never a built-in or anyone
-    else's."""
-    return select(Prompt).where(Prompt.owner_id == _owner_id(owner))
+    else's. Those an unfinished import added are left out, except ``job``'s."""
+    owner_id = _owner_id(owner)
+    return select(Prompt).where(Prompt.owner_id == owner_id, _prompt_not_hidden(owner_id, job))
 
 
 def own_prompt_or_404(ident: int, owner: User | int) -> Prompt:

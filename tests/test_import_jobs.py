@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from journal.extensions import db
 from journal.imports.jobs import claim_job, run_job, work_available
-from journal.models import Entry, ImportJob, PendingImport, Tag, utcnow
+from journal.models import Entry, ImportJob, PendingImport, Prompt, Tag, utcnow
 from tests.conftest import OTHER_PASSWORD
 
 ENTRIES = 7
@@ -177,3 +177,44 @@ def test_a_second_import_waits_for_the_first(client, logged_in):
     assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 1
     page = client.get(response.location).get_data(as_text=True)
     assert "Another import is still under way" in page
+
+
+def our_file(count: int = ENTRIES) -> bytes:
+    """This journal's own export, with an own prompt that the entries answer."""
+    entries = [{"id": day, "created_at": f"2024-03-{day:02d}T09:00:00.000000Z",
+                "updated_at": f"2024-03-{day:02d}T09:00:00.000000Z", "title": f"Day {day}",
+                "body": "Wrote the quokka parser.", "tags": [], "starred": False,
+                "kind": "note", "win": None, "reframe": None,
+                "prompt": {"text": "Which number moved?", "key": None, "own": "p1"}}
+               for day in range(1, count + 1)]
+    return json.dumps({
+        "format": "journal-export", "version": 1,
+        "exported_at": "2026-11-26T23:30:00.000000Z", "settings": {"timezone": "UTC"},
+        "hidden_prompts": [], "tags": [], "entries": entries,
+        "prompts": [{"ref": "p1", "text": "Which number moved?", "theme": "value",
+                     "why": None, "created_at": "2024-01-05T13:30:00.000000Z",
+                     "updated_at": "2024-01-05T13:30:00.000000Z", "archived_at": None}],
+    }).encode()
+
+
+def test_the_files_own_prompts_show_only_when_the_job_is_done(client, logged_in):
+    confirm_upload(client, our_file())
+    job_id = claim_job("w1")
+    run_job(job_id, "w1", stop_after=1)
+    assert "Which number moved?" not in client.get("/prompts/").get_data(as_text=True)
+    expire_lease(job_id)
+    work_available("w2")
+    assert the_job().state == "done"
+    assert "Which number moved?" in client.get("/prompts/").get_data(as_text=True)
+    prompts = db.session.scalars(select(Prompt.import_job_id).where(Prompt.key.is_(None)))
+    assert prompts.all() == [None]  # made once, though the job was taken over
+
+
+def test_a_cancelled_job_removes_the_prompts_it_added(client, logged_in):
+    confirm_upload(client, our_file())
+    job_id = claim_job("w1")
+    run_job(job_id, "w1", stop_after=1)
+    client.post(f"/account/import/jobs/{job_id}/cancel")
+    work_available("w1")
+    assert db.session.scalar(select(func.count()).select_from(Prompt)
+                             .where(Prompt.key.is_(None))) == 0

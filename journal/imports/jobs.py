@@ -9,6 +9,9 @@ How it stays all or nothing for its owner:
   search, insights, export), so they do not exist for anyone until the job's state
   becomes ``done``: one row changes, and everything appears at once. The column is
   left as it is afterwards; a done job's rows are ordinary rows.
+- Own prompts the file brings are hidden the same way (see
+  :func:`journal.ownership.own_prompts`); hidden prompts and the account's time zone
+  from the file arrive with the last batch.
 - A cancelled or failed job turns ``removing``: its rows stay hidden while they are
   deleted in batches, then it ends ``cancelled`` or ``failed``.
 
@@ -38,7 +41,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from journal.database import reading
 from journal.extensions import db
@@ -55,7 +58,7 @@ from journal.imports.services import (
     prepare_import,
     write_entries,
 )
-from journal.models import Entry, ImportJob, PendingImport, Tag, User, utcnow
+from journal.models import Entry, ImportJob, PendingImport, Prompt, Tag, User, utcnow
 from journal.models.imports import (
     CANCELLED,
     DONE,
@@ -269,6 +272,8 @@ def _write(job_id: int, worker: str, owner: User, plan: ImportPlan, targets: Tar
     finish_import(owner, plan)
     db.session.execute(owned_update(Tag, owner, job=job_id)
                        .where(Tag.import_job_id == job_id).values(import_job_id=None))
+    db.session.execute(update(Prompt).where(Prompt.import_job_id == job_id)
+                       .values(import_job_id=None))
     db.session.commit()
     return DONE
 
@@ -302,6 +307,7 @@ def _remove(job_id: int, worker: str) -> str:
         time.sleep(pause)
     db.session.execute(owned_delete(Tag, owner_id, job=job_id)
                        .where(Tag.import_job_id == job_id))
+    db.session.execute(delete(Prompt).where(Prompt.import_job_id == job_id))
     error = db.session.scalar(select(ImportJob.error).where(ImportJob.id == job_id))
     final = FAILED if error else CANCELLED
     _hold(job_id, worker, REMOVING, state=final, worker=None, lease_until=None, data=b"",

@@ -180,7 +180,7 @@ def prepare_import(owner: User, plan: ImportPlan, result: ImportResult, *,
     """What the entries point to: own prompts and tags (created as ``job``'s, hidden
     until it is done). Safe to run again for a resumed job: prompts and tags it made
     earlier are found, not made twice."""
-    prompt_ids = _store_prompts(owner, plan.journal, result)
+    prompt_ids = _store_prompts(owner, plan.journal, result, job=job)
     return Targets(prompt_ids, _store_tags(owner, plan, result, job=job))
 
 
@@ -249,12 +249,13 @@ def _reframe_row(entry: ImportedEntry) -> dict:
     return row
 
 
-def _matching_prompts(owner: User, journal: ParsedJournal) -> list[int | None]:
+def _matching_prompts(owner: User, journal: ParsedJournal, *,
+                      job: int | None = None) -> list[int | None]:
     """For each own prompt of the file, the id of the account's prompt with the same
     text and theme, or None. Each of the account's prompts matches once, so a file
     with two alike prompts imported twice still holds two."""
     available: dict[tuple[str, str], list[int]] = {}
-    for prompt in db.session.scalars(own_prompts(owner).order_by(Prompt.id)):
+    for prompt in db.session.scalars(own_prompts(owner, job=job).order_by(Prompt.id)):
         available.setdefault((prompt.text, prompt.theme), []).append(prompt.id)
     matches = []
     for prompt in journal.prompts:
@@ -263,16 +264,18 @@ def _matching_prompts(owner: User, journal: ParsedJournal) -> list[int | None]:
     return matches
 
 
-def _store_prompts(owner: User, journal: ParsedJournal, result: ImportResult) -> dict:
+def _store_prompts(owner: User, journal: ParsedJournal, result: ImportResult, *,
+                   job: int | None = None) -> dict:
     """Own prompts by the file's ``ref`` (an existing one with the same text and theme
-    is reused) and built-ins by key, as database ids."""
+    is reused) and built-ins by key, as database ids; new ones are ``job``'s."""
     by_ref: dict[str, int] = {}
-    for prompt, ident in zip(journal.prompts, _matching_prompts(owner, journal), strict=True):
+    matches = _matching_prompts(owner, journal, job=job)
+    for prompt, ident in zip(journal.prompts, matches, strict=True):
         if ident is None:
             made = Prompt(owner_id=owner.id, text=prompt.text, theme=prompt.theme,
                           why=prompt.why, created_at=prompt.created_at or utcnow(),
                           updated_at=prompt.updated_at or prompt.created_at or utcnow(),
-                          retired_at=prompt.archived_at)
+                          retired_at=prompt.archived_at, import_job_id=job)
             db.session.add(made)
             db.session.flush()
             ident = made.id

@@ -32,6 +32,9 @@ class Prompt(db.Model):
     # Set when a built-in leaves the library or a user archives their own prompt; the
     # entries that answered it keep it.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The import job that added this own prompt; hidden until that job is done.
+    import_job_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
 
     @property
     def is_builtin(self) -> bool:

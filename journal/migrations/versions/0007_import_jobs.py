@@ -41,7 +41,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_import_jobs_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_import_jobs_state'), ['state'], unique=False)
 
-    for table in ('entries', 'tags'):
+    for table in ('entries', 'tags', 'prompts'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('import_job_id', sa.Integer(), nullable=True))
             batch_op.create_index(batch_op.f(f'ix_{table}_import_job_id'), ['import_job_id'],
@@ -64,7 +64,7 @@ def _restore_search_trigger():
 
 
 def downgrade():
-    for table in ('tags', 'entries'):
+    for table in ('prompts', 'tags', 'entries'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'fk_{table}_import_job_id_import_jobs'),
                                      type_='foreignkey')
