@@ -218,3 +218,11 @@ def test_a_cancelled_job_removes_the_prompts_it_added(client, logged_in):
     work_available("w1")
     assert db.session.scalar(select(func.count()).select_from(Prompt)
                              .where(Prompt.key.is_(None))) == 0
+
+
+def test_the_jobs_command_runs_what_is_waiting(client, logged_in, runner):
+    confirm_upload(client, jrnl_file())
+    result = runner.invoke(args=["jobs", "--once"])
+    assert result.exit_code == 0 and "Ran 1 import job." in result.output
+    assert the_job().state == "done"
+    assert "Day 3" in client.get("/entries/").get_data(as_text=True)
