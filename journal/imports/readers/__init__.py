@@ -20,7 +20,7 @@ from journal.imports.readers.archive import (
     list_names,
     looks_like_zip,
 )
-from journal.imports.readers.common import decode_text, parse_json
+from journal.imports.readers.common import decode_text, parse_json, shown
 from journal.transfer.document import DOCUMENT_FORMAT, FORMATS, ImportProblem, ParsedJournal
 
 __all__ = ["ZipLimits", "detect_format", "read_journal"]
@@ -126,7 +126,7 @@ def _sniff_json(document: Any) -> _Sniffed:
         if document["format"] == DOCUMENT_FORMAT:
             return _Sniffed("journal", document=document)
         return _Sniffed(None, "This JSON file is an export of a kind the journal does not "
-                              f"know (format '{str(document['format'])[:40]}'). "
+                              f"know (format '{shown(document['format'])}'). "
                               + FORMATS_READ, document=document)
     if dayone.looks_like(document):
         return _Sniffed("dayone", document=document)

@@ -11,7 +11,7 @@ import codecs
 import json
 import re
 import unicodedata
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from journal.tags.names import (
@@ -92,10 +92,41 @@ def kind_of(value: Any) -> str:
 
 
 def shown(value: Any, limit: int = 40) -> str:
-    """A short quotation of ``value`` for a message."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    """A short quotation of ``value`` for a message, at most ``limit`` characters.
+
+    Only as much of ``value`` is turned into text as the quotation shows: a value read
+    from a file may be huge (a list of a million items, a number of a million digits),
+    and writing it out whole to cut it afterwards would cost seconds and gigabytes."""
+    if isinstance(value, str):
+        text = value[:limit + 1]
+    elif isinstance(value, date | time):
+        text = str(value)
+    else:
+        text = _bounded_json(value, limit + 1)
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _bounded_json(value: Any, limit: int) -> str:
+    """The first ``limit`` or so characters of ``value`` written as JSON."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return "a number with too many digits to show"
+    chunks: list[str] = []
+    size = 0
+    try:
+        for chunk in json.JSONEncoder(default=_as_text).iterencode(value):
+            chunks.append(chunk[:limit])
+            size += len(chunks[-1])
+            if size >= limit:
+                break
+    except (ValueError, RecursionError):
+        return kind_of(value)
+    return "".join(chunks)[:limit]
+
+
+def _as_text(value: Any) -> str:
+    """How :func:`shown` writes a value JSON has no form for (a date from YAML)."""
+    return str(value) if isinstance(value, date | time) else type(value).__name__
 
 
 def where_from(value: Any) -> str | None:

@@ -22,7 +22,14 @@ from typing import Any
 import yaml
 
 from journal.imports.readers.archive import DEFAULT_LIMITS, ZipLimits, is_hidden, read_members
-from journal.imports.readers.common import Fitter, as_utc, check_text, decode_text, parse_iso
+from journal.imports.readers.common import (
+    Fitter,
+    as_utc,
+    check_text,
+    decode_text,
+    parse_iso,
+    shown,
+)
 from journal.models.entries import REFRAME
 from journal.transfer.document import (
     ImportedEntry,
@@ -158,7 +165,13 @@ def _front_matter(file: _File, text: str) -> tuple[dict, str, bool]:
     if len(source) > MAX_FRONT_MATTER:
         raise file.problem("the front matter is too long for an entry's details.")
     try:
+        if _has_alias(source):
+            raise file.problem("the front matter uses a YAML anchor or alias ('&' or '*'), "
+                               "which the journal does not read; write each value out in "
+                               "full.")
         meta = yaml.load(source, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    except ImportProblem:
+        raise
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         # File lines: the fence is line 1; a mistake noticed at the closing fence is
@@ -170,14 +183,27 @@ def _front_matter(file: _File, text: str) -> tuple[dict, str, bool]:
         raise file.problem("the front matter is nested too deeply.") from None
     except (ValueError, OverflowError, TypeError) as error:
         # PyYAML reads 2024-13-40 as a date and fails on it, as on too long a number.
-        raise file.problem(f"the front matter holds a value that cannot be read ({error}); "
-                           "a date must exist, like 2024-01-05.") from None
+        raise file.problem(f"the front matter holds a value that cannot be read "
+                           f"({shown(str(error), 80)}); a date must exist, like 2024-01-05."
+                           ) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise file.problem("the front matter should be 'key: value' lines.")
-    keys = {str(key).strip().lower(): value for key, value in meta.items()}
+    keys = {(key if isinstance(key, str) else shown(key, 64)).strip().lower(): value
+            for key, value in meta.items()}
     return keys, "\n".join(lines[end + 1:]).strip("\n"), True
+
+
+def _has_alias(source: str) -> bool:
+    """Whether YAML ``source`` names an anchor or refers to one. Aliases are refused
+    before anything is built: a few hundred bytes of nested aliases expand to billions
+    of values (the "billion laughs"). Only the parser's events are read, which stay as
+    small as the text."""
+    for event in yaml.parse(source, Loader=_SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return True
+    return False
 
 
 def _heading_title(body: str) -> tuple[str | None, str]:
@@ -234,7 +260,7 @@ def _flag(file: _File, meta: dict, key: str) -> bool:
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
         return value.strip().lower() in ("true", "yes")
     raise file.problem(f"'{key}' in the front matter should be true or false, "
-                       f"not '{str(value)[:40]}'.")
+                       f"not '{shown(value)}'.")
 
 
 def _belief(file: _File, meta: dict, key: str) -> int | None:
@@ -245,7 +271,7 @@ def _belief(file: _File, meta: dict, key: str) -> int | None:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise file.problem(f"'{key}' should be a whole number from 0 to 10, "
-                           f"not '{str(value)[:40]}'.")
+                           f"not '{shown(value)}'.")
     return value
 
 
@@ -280,7 +306,7 @@ def _moment(file: _File, meta: dict, key: str) -> datetime | None:
             return moment if moment is not None else as_utc(parse_iso(value), file.zone)
     except ValueError:
         pass
-    raise file.problem(f"the {key} '{str(value)[:40]}' in the front matter is not a date "
+    raise file.problem(f"the {key} '{shown(value)}' in the front matter is not a date "
                        "like 2024-01-05, 2024-01-05 14:30:00 Friday or "
                        "2024-01-05T14:30:00+01:00.")
 
