@@ -51,6 +51,11 @@ IMPORT_BATCH_PAUSE = 0.05
 # Whether each app process runs a job runner thread (started by its first request);
 # off where a separate `flask --app journal jobs` process runs the jobs.
 IMPORT_RUNNER = True
+# How many uploads are read at once across all workers and servers sharing the database
+# (JOURNAL_IMPORT_CONCURRENCY); the rest are asked to try again. A slot whose process
+# died is free again after IMPORT_SLOT_SECONDS.
+IMPORT_CONCURRENCY = 2
+IMPORT_SLOT_SECONDS = 300
 
 # Password hashing (argon2id). These meet OWASP's recommendation (m >= 19 MiB, t >= 2).
 PASSWORD_HASH_TIME_COST = 3

@@ -3,13 +3,16 @@ huge values quoted in messages, files past the readers' caps, and more imports a
 once than the server reads."""
 
 import json
+from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select
 
 from journal.extensions import db
+from journal.imports.limits import ImportsBusy, ImportSlot, parsing_slot
 from journal.imports.readers.common import shown
-from journal.models import Entry, PendingImport
-from tests.test_import import upload
+from journal.models import Entry, PendingImport, utcnow
+from tests.test_import import jrnl_entry, jrnl_file, upload
 from tests.test_import_readers import make_zip, refused
 
 
@@ -69,3 +72,65 @@ def test_messages_quote_a_bounded_part_of_huge_values():
     assert len(message) < 200
     jrnl = json.dumps({"tags": {}, "entries": [{"date": "9" * 100_000, "time": "09:00"}]})
     assert len(refused(jrnl.encode(), "j.json", format="jrnl")) < 200
+
+
+# --- how many imports are read at once ------------------------------------------------
+
+def take_slots(*numbers: int, minutes: int = 5) -> None:
+    """Leases as other workers hold them: committed rows, expiring in ``minutes``."""
+    for number in numbers:
+        db.session.add(ImportSlot(slot=number, holder=f"worker-{number}",
+                                  expires_at=utcnow() + timedelta(minutes=minutes)))
+    db.session.commit()
+
+
+def small_jrnl() -> bytes:
+    return jrnl_file(jrnl_entry("2024-03-01", "09:00", "Kept for later"))
+
+
+def test_a_third_upload_waits_while_two_are_read(client, logged_in):
+    take_slots(1, 2)
+    response = upload(client, small_jrnl(), fmt="jrnl", zone="Asia/Tokyo")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert "Nothing was imported." in page
+    assert "Another import is being read; try again in a minute." in page
+    assert '<option selected value="jrnl">' in page  # the choices made are kept
+    assert '<option selected value="Asia/Tokyo">' in page
+    assert stored_count(PendingImport) == 0 and stored_count(Entry) == 0
+    assert stored_count(ImportSlot) == 2  # the other workers' slots are theirs
+
+    db.session.execute(delete(ImportSlot).where(ImportSlot.slot == 2))  # one finishes
+    response = upload(client, small_jrnl(), fmt="jrnl")
+    assert response.status_code == 303
+    assert stored_count(PendingImport) == 1
+    assert db.session.scalars(select(ImportSlot.slot)).all() == [1]  # given back
+
+
+def test_a_lease_left_by_a_dead_worker_expires(client, logged_in):
+    take_slots(1, minutes=-1)
+    take_slots(2)
+    response = upload(client, small_jrnl(), fmt="jrnl")
+    assert response.status_code == 303
+    assert stored_count(PendingImport) == 1
+    assert db.session.scalars(select(ImportSlot.slot)).all() == [2]
+
+
+def test_a_slot_is_given_back_when_the_file_is_refused(client, logged_in):
+    response = upload(client, b'{"entries": [1,, 2]}', name="broken.json")
+    assert response.status_code == 422
+    assert stored_count(ImportSlot) == 0
+
+
+def test_parsing_slots_are_counted_and_given_back(app):
+    app.config["IMPORT_CONCURRENCY"] = 2
+    with parsing_slot() as first, parsing_slot() as second:
+        assert (first.slot, second.slot) == (1, 2)
+        with pytest.raises(ImportsBusy) as busy, parsing_slot():
+            pass
+        assert str(busy.value) == "Another import is being read; try again in a minute."
+        assert stored_count(ImportSlot) == 2
+    assert stored_count(ImportSlot) == 0
+    with pytest.raises(LookupError), parsing_slot():
+        raise LookupError("the reading fails")
+    assert stored_count(ImportSlot) == 0

@@ -26,6 +26,7 @@ from journal.imports.forms import (
     UndatedChoiceForm,
 )
 from journal.imports.jobs import current_jobs, queue_job, release_job, run_job, unfinished_job
+from journal.imports.limits import ImportsBusy, parsing_slot
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
 from journal.imports.preview import describe
 from journal.imports.runner import wake_runner, worker_name
@@ -69,9 +70,12 @@ def index():
         chosen = None if form.format.data == DETECT else form.format.data
         filename = upload.filename or "upload"
         try:
-            journal = readers.read_journal(data, filename=filename, format=chosen,
-                                   zone=ZoneInfo(form.timezone.data))
-            plan_import(current_user, journal)
+            with parsing_slot():
+                journal = readers.read_journal(data, filename=filename, format=chosen,
+                                               zone=ZoneInfo(form.timezone.data))
+                plan_import(current_user, journal)
+        except ImportsBusy as busy:
+            return _busy(form, busy)
         except ImportProblem as error:
             problem = str(error)
             # the message may quote the file's text, which never goes into the log
@@ -88,6 +92,15 @@ def index():
 
 
 csrf.exempt(index)  # the form checks its token itself, after the larger upload limit applies
+
+
+def _busy(form: ImportForm, busy: ImportsBusy):
+    """Every slot for reading an upload is taken: 503 with Retry-After, the form as
+    it was chosen, and nothing kept."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    page = render_template("imports/index.html", form=form, pending=pending_for(current_user),
+                           problem=str(busy), limit=_size_label(limit))
+    return page, 503, {"Retry-After": str(busy.retry_after)}
 
 
 def _too_large(limit: int):

@@ -4,6 +4,7 @@ password links belong to sign-in: :mod:`journal.auth.models`."""
 
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, Reframe, Tag
+from journal.models.import_slots import ImportSlot
 from journal.models.imports import ImportJob, PendingImport
 from journal.models.prompts import Prompt, PromptHide
 from journal.models.users import LoginFailure, User, UserSession
@@ -26,4 +27,5 @@ __all__ = [
     "User",
     "UserSession",
     "utcnow",
+    "ImportSlot",
 ]

@@ -25,7 +25,7 @@ from journal.operations.common import (
 
 # Throttling records that only matter for a quarter of an hour, and uploads waiting a
 # day at most for their import to be confirmed: not worth moving.
-TRANSIENT_TABLES = frozenset({"login_failures", "pending_imports"})
+TRANSIENT_TABLES = frozenset({"login_failures", "pending_imports", "import_slots"})
 COPY_BATCH = 2_000
 
 
