@@ -3,6 +3,7 @@ huge values quoted in messages, files past the readers' caps, and more imports a
 once than the server reads."""
 
 import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -61,7 +62,7 @@ def test_shown_quotes_huge_values_without_writing_them_out():
 
 
 def test_messages_quote_a_bounded_part_of_huge_values():
-    huge = {"format": "journal-export", "version": list(range(200_000)), "entries": []}
+    huge = {"format": "journal-export", "version": list(range(9_000)), "entries": []}
     message = refused(huge)
     assert message.startswith("The export's 'version' should be a whole number such as 1, "
                               "not [0, 1, 2,")
@@ -72,6 +73,60 @@ def test_messages_quote_a_bounded_part_of_huge_values():
     assert len(message) < 200
     jrnl = json.dumps({"tags": {}, "entries": [{"date": "9" * 100_000, "time": "09:00"}]})
     assert len(refused(jrnl.encode(), "j.json", format="jrnl")) < 200
+
+
+# --- caps on what a file may hold -------------------------------------------------
+
+def our_file(**lists) -> bytes:
+    return json.dumps({"format": "journal-export", "version": 1, "entries": [],
+                       **lists}).encode()
+
+
+def test_a_file_with_more_entries_than_one_import_takes_is_refused():
+    entry = {"date": "2024-01-01", "time": "09:00"}
+    jrnl = json.dumps({"tags": {}, "entries": [entry] * 100_001}).encode()
+    assert refused(jrnl, "jrnl.json") == (
+        "The file holds more than 100,000 entries; the journal reads at most that many "
+        "from one file. Split it (by year, say) and import the parts one after another.")
+    day_one = {"metadata": {"version": "1.0"},
+               "entries": [{"creationDate": "2024-01-01T09:00:00Z"}] * 60_000}
+    two = make_zip({"A.json": json.dumps(day_one), "B.json": json.dumps(day_one)},
+                   compression=zipfile.ZIP_STORED)
+    assert "more than 100,000 entries" in refused(two, "dayone.zip")
+
+
+def test_lists_of_tags_and_prompts_have_caps():
+    tags = [{"name": "t", "display_name": "t"}] * 20_001
+    assert refused(our_file(tags=tags)) == ("The file lists more than 20,000 tags; the "
+                                            "journal reads at most that many.")
+    prompts = [{}] * 10_001
+    assert "more than 10,000 prompts" in refused(our_file(prompts=prompts))
+
+
+def test_an_entry_with_a_million_tags_is_refused_before_it_is_built():
+    entry = {"date": "2024-01-01", "time": "09:00", "tags": ["@t"] * 1_000_000}
+    message = refused(json.dumps({"tags": {}, "entries": [{}, entry]}).encode(), "j.json")
+    assert message == ("Entry 2 holds more than 10,000 values (fields, tags and the like); "
+                       "the journal refuses the file.")
+
+
+def test_values_outside_the_lists_and_repeated_lists_are_refused():
+    message = refused(json.dumps({"tags": {f"@t{n}": 1 for n in range(20_000)},
+                                  "entries": []}).encode(), "j.json", format="jrnl")
+    assert message == ("The file holds more than 10,000 values outside its lists of "
+                       "entries, tags and prompts; the journal refuses it.")
+    twice = b'{"tags": {}, "entries": [], "entries": [{"date": "2024-01-01"}]}'
+    assert refused(twice, "j.json") == ("The file has the key 'entries' twice; the journal "
+                                        "cannot tell which one holds the journal.")
+
+
+def test_a_refused_large_file_keeps_nothing(client, logged_in):
+    entry = {"date": "2024-01-01", "time": "09:00"}
+    response = upload(client, json.dumps({"tags": {}, "entries": [entry] * 100_001}).encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "more than 100,000 entries" in page
+    assert stored_count(PendingImport) == 0 and stored_count(Entry) == 0
+    assert stored_count(ImportSlot) == 0
 
 
 # --- how many imports are read at once ------------------------------------------------

@@ -9,6 +9,7 @@ returning anything and never touch the database; zips are read by :mod:`.archive
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,8 @@ from journal.imports.readers.archive import (
     list_names,
     looks_like_zip,
 )
-from journal.imports.readers.common import decode_text, parse_json, shown
+from journal.imports.readers.common import decode_text, shown
+from journal.imports.readers.jsonstream import load_json
 from journal.transfer.document import DOCUMENT_FORMAT, FORMATS, ImportProblem, ParsedJournal
 
 __all__ = ["ZipLimits", "detect_format", "read_journal"]
@@ -98,7 +100,7 @@ def _json(sniffed: _Sniffed, data: bytes) -> Any:
     if sniffed.is_zip:
         raise ImportProblem("This file is a zip archive; this format is a single JSON file.")
     if sniffed.document is None:
-        return parse_json(decode_text(data))  # raises with the line and column
+        return load_json(data)  # raises with the line and column
     return sniffed.document
 
 
@@ -109,12 +111,13 @@ def _sniff(data: bytes, filename: str, limits: ZipLimits) -> _Sniffed:
         raise ImportProblem("The file is empty.")
     if looks_like_zip(data) or filename.lower().endswith(".zip"):
         return _sniff_zip(data, limits)
-    text = decode_text(data)
-    if not text.strip():
-        raise ImportProblem("The file is empty.")
-    if text.lstrip()[:1] in ("{", "["):
-        document = parse_json(text)
-        return _sniff_json(document)
+    start = data[:4096].removeprefix(codecs.BOM_UTF8).lstrip()
+    if start[:1] in (b"{", b"["):
+        return _sniff_json(load_json(data))
+    if len(start) < 4096:
+        text = decode_text(data)  # a short file: check it all
+        if not text.strip():
+            raise ImportProblem("The file is empty.")
     if _is_markdown_name(filename):
         return _Sniffed("markdown")
     return _Sniffed(None, "The journal cannot tell what kind of file this is: it is neither "

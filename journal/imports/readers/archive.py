@@ -18,7 +18,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -136,18 +136,27 @@ def read_members(data: bytes, *, keep: Callable[[str], bool],
     """The files whose name ``keep`` accepts, read into memory, in archive order.
     Raises ImportProblem for data that is not a zip, an unsafe archive, a member or a
     total past the limits, a zip bomb or a damaged member."""
-    members = []
+    return list(iter_members(data, keep=keep, limits=limits))
+
+
+def iter_members(data: bytes, *, keep: Callable[[str], bool],
+                 limits: ZipLimits = DEFAULT_LIMITS, by_name: bool = False) -> Iterator[Member]:
+    """:func:`read_members` one file at a time (in name order with ``by_name``), so
+    a reader that is done with a file's bytes lets them go before the next is read.
+    The whole archive is checked before the first file is given."""
     total = 0
     with _open(data, limits) as archive:
-        for info in archive.infolist():
-            if info.is_dir() or not keep(info.filename):
-                continue
+        infos = [info for info in archive.infolist()
+                 if not info.is_dir() and keep(info.filename)]
+        if by_name:
+            infos.sort(key=lambda info: info.filename)
+        for info in infos:
             if info.file_size > limits.max_member_size:
                 raise _too_big(info.filename, limits)
             content = _read(archive, info, limits, limits.max_total_size - total)
             total += len(content)
-            members.append(Member(info.filename, content, _modified(info)))
-    return members
+            yield Member(info.filename, content, _modified(info))
+            del content
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits,

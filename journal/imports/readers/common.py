@@ -14,6 +14,7 @@ import unicodedata
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
+from journal.imports.readers.listed import is_list
 from journal.tags.names import (
     MAX_TAG_LENGTH,
     MAX_TAGS_PER_ENTRY,
@@ -84,7 +85,7 @@ def kind_of(value: Any) -> str:
         return "a number"
     if isinstance(value, str):
         return "text"
-    if isinstance(value, list):
+    if is_list(value):
         return "a list"
     if isinstance(value, dict):
         return "an object"
@@ -277,7 +278,7 @@ class Record:
         value = self.get(key, required=required)
         if value is None and key not in self.data:
             return []
-        if not isinstance(value, list):
+        if not is_list(value):
             raise self.problem(f"{self.name(key)} should be a list, not {kind_of(value)}.")
         return value
 

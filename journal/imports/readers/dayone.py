@@ -15,21 +15,22 @@ says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journal.imports.readers.archive import DEFAULT_LIMITS, ZipLimits, is_hidden, read_members
-from journal.imports.readers.common import (
-    Fitter,
-    Record,
-    decode_text,
-    kind_of,
-    parse_json,
-    shown,
-    where_from,
+from journal.imports.readers.archive import (
+    DEFAULT_LIMITS,
+    ZipLimits,
+    is_hidden,
+    iter_members,
+    list_names,
 )
+from journal.imports.readers.common import Fitter, Record, kind_of, shown, where_from
+from journal.imports.readers.jsonstream import MAX_ENTRIES, load_json, too_many_entries
+from journal.imports.readers.listed import first_item, is_list
 from journal.rendering import plain_lines
 from journal.timezones import is_valid_timezone
 from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJournal
@@ -37,13 +38,13 @@ from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJourna
 
 def looks_like(document: Any) -> bool:
     """Whether parsed JSON has the shape of a Day One journal file."""
-    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+    if not isinstance(document, dict) or not is_list(document.get("entries")):
         return False
     if "format" in document:
         return False
     if isinstance(document.get("metadata"), dict):
         return True
-    first = next(iter(document["entries"]), None)
+    first = first_item(document["entries"])
     return isinstance(first, dict) and "creationDate" in first
 
 
@@ -56,19 +57,22 @@ def read_zip(data: bytes, *, limits: ZipLimits = DEFAULT_LIMITS) -> ParsedJourna
     """The entries of every journal file in a Day One zip, file by file. Raises
     ImportProblem for an unsafe archive, a zip without a journal file, or the first
     entry that is wrong."""
-    members = sorted(read_members(data, keep=is_journal_member, limits=limits),
-                     key=lambda member: member.name)
-    if not members:
+    names = [name for name in list_names(data, limits=limits) if is_journal_member(name)]
+    if not names:
         raise ImportProblem("The zip holds no Day One journal: a Day One export has a .json "
                             "file at the top of the zip.")
-    documents = []
-    for member in members:
-        text = decode_text(member.data, subject=f"The file '{member.name}' in the zip")
+    return read_documents(_documents(data, limits), several=len(names) > 1)
+
+
+def _documents(data: bytes, limits: ZipLimits) -> Iterator[tuple[str, Any]]:
+    """Each journal file of the zip, parsed, one at a time: a file's bytes are let go
+    once its entries are read."""
+    for member in iter_members(data, keep=is_journal_member, limits=limits, by_name=True):
         try:
-            documents.append((member.name, parse_json(text)))
+            yield member.name, load_json(member.data)
         except ImportProblem as problem:
-            raise ImportProblem(f"In '{member.name}': {problem.message}") from None
-    return read_documents(documents)
+            message = problem.message.replace("The file ", "The journal file ", 1)
+            raise ImportProblem(f"In '{member.name}': {message}") from None
 
 
 # Day One's media lists, and what an entry holding only that kind is titled.
@@ -102,21 +106,24 @@ class _Media:
         return notes
 
 
-def read_documents(documents: list[tuple[str | None, Any]]) -> ParsedJournal:
+def read_documents(documents: Iterable[tuple[str | None, Any]], *,
+                   several: bool = False) -> ParsedJournal:
     """The entries of parsed journal files, ``(file name or None, document)`` each,
-    numbered in order across them. Raises ImportProblem for the first one that is
-    wrong."""
+    numbered in order across them; messages name the file when there are ``several``.
+    Raises ImportProblem for the first one that is wrong, or when they hold more
+    entries than one import takes."""
     fitter = Fitter()
     media = _Media()
     unknown_zones: list[str] = []
     entries: list[ImportedEntry] = []
-    several = len(documents) > 1
     for name, document in documents:
-        if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        if not isinstance(document, dict) or not is_list(document.get("entries")):
             where = f" '{name}'" if name else ""
             raise ImportProblem(f"The Day One file{where} should be an object with "
                                 f"\"metadata\" and a list of \"entries\"; it holds "
                                 f"{kind_of(document)} of another shape.")
+        if len(entries) + len(document["entries"]) > MAX_ENTRIES:
+            raise too_many_entries(len(entries) + len(document["entries"]))
         for item in document["entries"]:
             position = len(entries) + 1
             entries.append(_entry(item, position, name if several else None, fitter,

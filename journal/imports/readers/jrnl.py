@@ -14,6 +14,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from journal.imports.readers.common import Fitter, Record, as_utc, kind_of, shown, where_from
+from journal.imports.readers.listed import first_item, is_list
 from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJournal
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -22,11 +23,11 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 def looks_like(document: Any) -> bool:
     """Whether parsed JSON has jrnl's shape."""
-    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+    if not isinstance(document, dict) or not is_list(document.get("entries")):
         return False
     if "format" in document or "metadata" in document:
         return False
-    first = next(iter(document["entries"]), None)
+    first = first_item(document["entries"])
     if first is None:
         return isinstance(document.get("tags"), dict)
     return isinstance(first, dict) and "date" in first and "creationDate" not in first

@@ -16,12 +16,19 @@ files are read; ``README.md`` at the top, ``__MACOSX/`` and dotfiles are skipped
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 import yaml
 
-from journal.imports.readers.archive import DEFAULT_LIMITS, ZipLimits, is_hidden, read_members
+from journal.imports.readers.archive import (
+    DEFAULT_LIMITS,
+    ZipLimits,
+    is_hidden,
+    iter_members,
+    list_names,
+)
 from journal.imports.readers.common import (
     Fitter,
     as_utc,
@@ -79,11 +86,11 @@ def read_zip(data: bytes, zone: tzinfo, *, limits: ZipLimits = DEFAULT_LIMITS) -
     their own in :attr:`ParsedJournal.undated`, dated by when the zip says they were
     last changed. Raises ImportProblem for an unsafe archive, a zip without Markdown
     files, or the first file that is wrong."""
-    members = read_members(data, keep=is_markdown_member, limits=limits)
-    if not members:
+    if not any(is_markdown_member(name) for name in list_names(data, limits=limits)):
         raise ImportProblem("The zip holds no Markdown files (.md, .markdown or .txt).")
-    return read_files([(member.name, member.data) for member in members], zone,
-                      modified={member.name: member.modified for member in members})
+    members = iter_members(data, keep=is_markdown_member, limits=limits, by_name=True)
+    return _read_sorted(((member.name, member.data, member.modified) for member in members),
+                        zone)
 
 
 def read_files(files: list[tuple[str, bytes]], zone: tzinfo, *,
@@ -93,10 +100,17 @@ def read_files(files: list[tuple[str, bytes]], zone: tzinfo, *,
     ``modified`` time (local to ``zone``), numbered after the others in name order; a
     problem names the file, its entry number counting the files in name order. Raises
     ImportProblem for a file without a date when ``modified`` does not know the file."""
+    return _read_sorted(((name, data, (modified or {}).get(name))
+                         for name, data in sorted(files)), zone)
+
+
+def _read_sorted(files: Iterable[tuple[str, bytes, datetime | None]],
+                 zone: tzinfo) -> ParsedJournal:
+    """:func:`read_files` for files already in name order, read one at a time."""
     fitter = Fitter()
     dated, undated = [], []
-    for position, (name, data) in enumerate(sorted(files), start=1):
-        file = _File(name, position, zone, (modified or {}).get(name))
+    for position, (name, data, modified) in enumerate(files, start=1):
+        file = _File(name, position, zone, modified)
         entry, has_date = _entry(file, data, fitter)
         (dated if has_date else undated).append(entry)
     dated.sort(key=lambda entry: (entry.created_at, entry.source))
