@@ -120,6 +120,15 @@ def test_values_outside_the_lists_and_repeated_lists_are_refused():
                                         "cannot tell which one holds the journal.")
 
 
+def test_a_mistake_deep_in_a_large_file_is_placed_by_its_line():
+    entry = json.dumps({"date": "2024-01-01", "time": "09:00", "body": "x" * 100})
+    lines = ",\n".join([entry] * 40_000)
+    data = ('{"tags": {}, "entries": [\n' + lines + ',\n{"date": }]}').encode()
+    assert len(data) > 4 * 1024 * 1024
+    assert refused(data, "j.json") == ("The file is not valid JSON: there is a mistake near "
+                                       "line 40,002.")
+
+
 def test_a_refused_large_file_keeps_nothing(client, logged_in):
     entry = {"date": "2024-01-01", "time": "09:00"}
     response = upload(client, json.dumps({"tags": {}, "entries": [entry] * 100_001}).encode())

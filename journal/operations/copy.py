@@ -23,8 +23,8 @@ from journal.operations.common import (
     sqlite_file,
 )
 
-# Throttling records that only matter for a quarter of an hour, and uploads waiting a
-# day at most for their import to be confirmed: not worth moving.
+# Throttling records that only matter for a quarter of an hour, uploads waiting a day at
+# most for their import to be confirmed, and leases on import slots: not worth moving.
 TRANSIENT_TABLES = frozenset({"login_failures", "pending_imports", "import_slots"})
 COPY_BATCH = 2_000
 
