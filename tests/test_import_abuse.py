@@ -73,6 +73,13 @@ def test_messages_quote_a_bounded_part_of_huge_values():
     assert len(message) < 200
     jrnl = json.dumps({"tags": {}, "entries": [{"date": "9" * 100_000, "time": "09:00"}]})
     assert len(refused(jrnl.encode(), "j.json", format="jrnl")) < 200
+    entry = {"created_at": "2024-01-01T09:00:00Z", "body": "", "tags": ["a" * 100_000]}
+    message = refused(our_file(entries=[entry]))
+    assert message.startswith("Entry 1 (2024-01-01T09:00:00Z): “aaaa")
+    assert message.endswith("” is not a valid tag: use at most 64 characters.")
+    assert len(message) < 200
+    large = b'{"format": "journal-export",\n"version": 1' + b"0" * 1000 + b"}"
+    assert refused(large) == "The file holds a number too large to read (line 2)."
 
 
 # --- caps on what a file may hold -------------------------------------------------
@@ -125,8 +132,8 @@ def test_a_mistake_deep_in_a_large_file_is_placed_by_its_line():
     lines = ",\n".join([entry] * 40_000)
     data = ('{"tags": {}, "entries": [\n' + lines + ',\n{"date": }]}').encode()
     assert len(data) > 4 * 1024 * 1024
-    assert refused(data, "j.json") == ("The file is not valid JSON: there is a mistake near "
-                                       "line 40,002.")
+    assert refused(data, "j.json") == ("The file is not valid JSON, or holds a number too "
+                                       "large to read: there is a mistake near line 40,002.")
 
 
 def test_a_refused_large_file_keeps_nothing(client, logged_in):

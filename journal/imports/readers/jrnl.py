@@ -48,7 +48,7 @@ def read_document(document: Any, zone: tzinfo) -> ParsedJournal:
 
 def _describe(document: Any) -> str:
     if isinstance(document, dict):
-        keys = ", ".join(f'"{key}"' for key in list(document)[:4])
+        keys = ", ".join(f'"{shown(key)}"' for key in list(document)[:4])
         return f"an object with {keys}" if keys else "an empty object"
     return kind_of(document)
 

@@ -113,7 +113,10 @@ def _syntax_problem(data: bytes, position: int) -> ImportProblem:
         except ValueError as error:
             return ImportProblem(f"The file is not valid JSON: {str(error)[:80]}.")
     line = data.count(b"\n", 0, position) + 1
-    return ImportProblem(f"The file is not valid JSON: there is a mistake near line {line:,}.")
+    if len(data) <= EXACT_ERRORS_UP_TO:  # valid for json, too large for the parser
+        return ImportProblem(f"The file holds a number too large to read (line {line:,}).")
+    return ImportProblem(f"The file is not valid JSON, or holds a number too large to "
+                         f"read: there is a mistake near line {line:,}.")
 
 
 def _refuse_constant(name: str) -> Any:

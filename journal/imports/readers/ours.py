@@ -63,7 +63,7 @@ def check_version(top: Record) -> None:
                             f"{DOCUMENT_VERSION}, not {shown(version)}.")
     if version > DOCUMENT_VERSION:
         raise ImportProblem(f"This export comes from a newer version of the journal (version "
-                            f"{version}); update the journal to import it.")
+                            f"{shown(version)}); update the journal to import it.")
 
 
 def _timezone(top: Record) -> str | None:
@@ -142,7 +142,8 @@ def _check_tag_name(record: Record, name: Any) -> str:
     try:
         canonical = canonical_tag(name)
     except InvalidTag as problem:
-        raise record.problem(str(problem)) from None
+        raise record.problem(f"“{shown(problem.raw)}” is not a valid tag: "
+                             f"{problem.reason}") from None
     if canonical != name:
         raise record.problem(f"the tag '{shown(name)}' is not written in its canonical form "
                              f"('{canonical}').")
