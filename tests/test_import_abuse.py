@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from journal.extensions import db
 from journal.imports.limits import ImportsBusy, ImportSlot, parsing_slot
-from journal.imports.readers.common import shown
+from journal.imports.readers.quoting import shown
 from journal.models import Entry, PendingImport, utcnow
 from tests.test_import import jrnl_entry, jrnl_file, upload
 from tests.test_import_readers import make_zip, refused

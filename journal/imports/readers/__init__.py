@@ -21,8 +21,9 @@ from journal.imports.readers.archive import (
     list_names,
     looks_like_zip,
 )
-from journal.imports.readers.common import decode_text, shown
+from journal.imports.readers.common import decode_text
 from journal.imports.readers.jsonstream import load_json
+from journal.imports.readers.quoting import shown
 from journal.transfer.document import DOCUMENT_FORMAT, FORMATS, ImportProblem, ParsedJournal
 
 __all__ = ["ZipLimits", "detect_format", "read_journal"]

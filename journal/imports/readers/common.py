@@ -1,5 +1,5 @@
-"""What the readers share: text and JSON decoding, times, typed reads from JSON
-objects, and making foreign tags and titles fit the journal's rules.
+"""What the readers share: text decoding, times, typed reads from JSON objects, and
+making foreign tags and titles fit the journal's rules.
 
 Every function here raises :class:`ImportProblem` with a message for the person who
 chose the file; none of them touches the database.
@@ -8,13 +8,13 @@ chose the file; none of them touches the database.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from journal.imports.readers.listed import is_list
+from journal.imports.readers.quoting import kind_of, shown
 from journal.tags.names import (
     MAX_TAG_LENGTH,
     MAX_TAGS_PER_ENTRY,
@@ -53,88 +53,6 @@ def decode_text(data: bytes, *, subject: str = "The file", entry: int | None = N
 
 def normalise_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def parse_json(text: str) -> Any:
-    """The JSON value in ``text``. Raises ImportProblem with the line and column of
-    the first mistake."""
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        reason = error.msg[:1].lower() + error.msg[1:]
-        raise ImportProblem(f"The file is not valid JSON: {reason} at line {error.lineno}, "
-                            f"column {error.colno}.") from None
-    except RecursionError:
-        raise ImportProblem("The file is not valid JSON for an import: its lists and objects "
-                            "are nested too deeply.") from None
-    except ValueError as error:
-        raise ImportProblem(f"The file is not valid JSON: {error}.") from None
-
-
-def kind_of(value: Any) -> str:
-    """How a JSON value's type reads in a sentence."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if is_list(value):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def shown(value: Any, limit: int = 40) -> str:
-    """A short quotation of ``value`` for a message, at most ``limit`` characters.
-
-    Only as much of ``value`` is turned into text as the quotation shows: a value read
-    from a file may be huge (a list of a million items, a number of a million digits),
-    and writing it out whole to cut it afterwards would cost seconds and gigabytes."""
-    if isinstance(value, str):
-        text = value[:limit + 1]
-    elif isinstance(value, date | time):
-        text = str(value)
-    else:
-        text = _bounded_json(value, limit + 1)
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _bounded_json(value: Any, limit: int) -> str:
-    """The first ``limit`` or so characters of ``value`` written as JSON."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
-        return "a number with too many digits to show"
-    chunks: list[str] = []
-    size = 0
-    try:
-        for chunk in json.JSONEncoder(default=_as_text).iterencode(value):
-            chunks.append(chunk[:limit])
-            size += len(chunks[-1])
-            if size >= limit:
-                break
-    except (ValueError, RecursionError):
-        return kind_of(value)
-    return "".join(chunks)[:limit]
-
-
-def _as_text(value: Any) -> str:
-    """How :func:`shown` writes a value JSON has no form for (a date from YAML)."""
-    return str(value) if isinstance(value, date | time) else type(value).__name__
-
-
-def where_from(value: Any) -> str | None:
-    """How a message points at an entry: its date or time as the file wrote it."""
-    if isinstance(value, str) and value.strip():
-        return shown(value.strip(), 32)
-    return None
 
 
 def check_text(value: str, *, field: str) -> str:

@@ -28,9 +28,10 @@ from journal.imports.readers.archive import (
     iter_members,
     list_names,
 )
-from journal.imports.readers.common import Fitter, Record, kind_of, shown, where_from
+from journal.imports.readers.common import Fitter, Record
 from journal.imports.readers.jsonstream import MAX_ENTRIES, load_json, too_many_entries
 from journal.imports.readers.listed import first_item, is_list
+from journal.imports.readers.quoting import kind_of, shown, where_from
 from journal.rendering import plain_lines
 from journal.timezones import is_valid_timezone
 from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJournal

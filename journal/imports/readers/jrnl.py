@@ -13,8 +13,9 @@ import re
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from journal.imports.readers.common import Fitter, Record, as_utc, kind_of, shown, where_from
+from journal.imports.readers.common import Fitter, Record, as_utc
 from journal.imports.readers.listed import first_item, is_list
+from journal.imports.readers.quoting import kind_of, shown, where_from
 from journal.transfer.document import ImportedEntry, ImportProblem, ParsedJournal
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

@@ -35,8 +35,8 @@ from journal.imports.readers.common import (
     check_text,
     decode_text,
     parse_iso,
-    shown,
 )
+from journal.imports.readers.quoting import shown
 from journal.models.entries import REFRAME
 from journal.transfer.document import (
     ImportedEntry,

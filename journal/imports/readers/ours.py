@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from journal.imports.readers.common import MAX_TITLE_LENGTH, Record, kind_of, shown, where_from
+from journal.imports.readers.common import MAX_TITLE_LENGTH, Record
+from journal.imports.readers.quoting import kind_of, shown, where_from
 from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME
 from journal.tags.names import MAX_TAG_LENGTH, MAX_TAGS_PER_ENTRY, InvalidTag, canonical_tag
 from journal.timezones import is_valid_timezone
