@@ -205,3 +205,18 @@ def test_parsing_slots_are_counted_and_given_back(app):
     with pytest.raises(LookupError), parsing_slot():
         raise LookupError("the reading fails")
     assert stored_count(ImportSlot) == 0
+
+
+def test_the_preview_reads_the_upload_again_only_with_a_free_slot(client, logged_in):
+    assert upload(client, small_jrnl(), fmt="jrnl").status_code == 303
+    take_slots(1, 2)
+    response = client.get("/account/import/preview")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert "Another import is being read; try again in a minute." in page
+    assert "is waiting for you to confirm" in page
+    assert stored_count(PendingImport) == 1  # the upload still waits
+    db.session.execute(delete(ImportSlot))
+    page = client.get("/account/import/preview").get_data(as_text=True)
+    assert "Kept for later" in page
+    assert stored_count(ImportSlot) == 0

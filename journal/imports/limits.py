@@ -100,6 +100,7 @@ def parsing_slot() -> Iterator[Lease]:
 def _claim(count: int, duration: timedelta) -> Lease | None:
     """The first free slot of ``1..count``, taken and committed; None when all are
     taken. Expired leases are removed first."""
+    db.session.commit()  # so that the claim starts a transaction of its own with a write
     now = utcnow()
     db.session.execute(delete(ImportSlot).where(ImportSlot.expires_at < now))
     db.session.commit()

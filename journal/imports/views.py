@@ -125,8 +125,13 @@ def preview():
     if not choice.validate():
         choice.undated.data = SKIP_UNDATED
     try:
-        plan = plan_import(current_user, read_pending(pending),
-                           date_undated=choice.undated.data == DATE_UNDATED)
+        with parsing_slot():
+            plan = plan_import(current_user, read_pending(pending),
+                               date_undated=choice.undated.data == DATE_UNDATED)
+    except ImportsBusy as busy:
+        form = ImportForm(formdata=None)
+        form.timezone.data = current_user.timezone or default_timezone_name()
+        return _busy(form, busy)
     except ImportProblem as error:  # the reader changed since the upload
         flash(f"The uploaded file can no longer be read: {error}", "error")
         return redirect(url_for("imports.index"))
