@@ -124,7 +124,7 @@ def read_documents(documents: Iterable[tuple[str | None, Any]], *,
                                 f"\"metadata\" and a list of \"entries\"; it holds "
                                 f"{kind_of(document)} of another shape.")
         if len(entries) + len(document["entries"]) > MAX_ENTRIES:
-            raise too_many_entries(len(entries) + len(document["entries"]))
+            raise too_many_entries()
         for item in document["entries"]:
             position = len(entries) + 1
             entries.append(_entry(item, position, name if several else None, fitter,

@@ -47,7 +47,7 @@ _OPEN = {"start_map": dict, "start_array": list}
 _CLOSE = frozenset({"end_map", "end_array"})
 
 
-def too_many_entries(count: int) -> ImportProblem:
+def too_many_entries() -> ImportProblem:
     return ImportProblem(f"The file holds more than {MAX_ENTRIES:,} entries; the journal "
                          "reads at most that many from one file. Split it (by year, say) "
                          "and import the parts one after another.")
@@ -157,19 +157,20 @@ class _Walk:
     def event(self, event: str, value: Any) -> None:
         if self.done:
             raise ImportProblem("The file is not valid JSON: it holds more than one value.")
-        if self.listing is not None and self._listed_event(event, value):
+        if self.listing is not None:
+            self._listed_event(event, value)
             return
         if event == "map_key":
             self.stack[-1][1] = value
+            return
+        if event in _CLOSE:
+            self._close()
             return
         self.head_values += 1
         if self.head_values > MAX_HEAD_VALUES:
             raise ImportProblem(f"The file holds more than {MAX_HEAD_VALUES:,} values outside "
                                 "its lists of entries, tags and prompts; the journal refuses "
                                 "it.")
-        if event in _CLOSE:
-            self._close()
-            return
         if (event == "start_array" and len(self.stack) == 1
                 and isinstance(self.stack[0][0], dict) and self.stack[0][1] in LISTED):
             self._start_listing(self.stack[0][1])
@@ -207,9 +208,9 @@ class _Walk:
         self.first = []
         self.stack.append([self.first, None])  # collects the first item only
 
-    def _listed_event(self, event: str, value: Any) -> bool:
-        """Handle an event inside a listed list; False once the list has ended (the
-        event is then the top-level object's own)."""
+    def _listed_event(self, event: str, value: Any) -> None:
+        """Count an event inside a listed list (building it into the first item),
+        or end the list."""
         if self.depth == 0:
             if event == "end_array":  # the list ends
                 key, first = self.listing, self.first
@@ -217,12 +218,12 @@ class _Walk:
                 self.stack[-1][0][key] = Listed(self.data, key, self.items,
                                                 first[0] if first else None)
                 self.listing = None
-                return True
+                return
             self.items += 1
             self.item_values = 0
             if self.items > MAX_ITEMS[self.listing]:
                 if self.listing == "entries":
-                    raise too_many_entries(self.items)
+                    raise too_many_entries()
                 plural = ITEM_NOUNS[self.listing][0]
                 raise ImportProblem(f"The file lists more than {MAX_ITEMS[self.listing]:,} "
                                     f"{plural}; the journal reads at most that many.")
@@ -245,7 +246,6 @@ class _Walk:
                 self.stack.pop()
             else:
                 self._add(event, value)
-        return True
 
 
 def _too_deep() -> ImportProblem:
