@@ -155,8 +155,8 @@ def files(limit: int) -> dict[str, tuple[str, bytes]]:
                  for n in range(million)])).encode()),
         "million-jrnl-entries": lambda: ("many.json", json.dumps(
             {"tags": {}, "entries": [bare_entry(n) for n in range(million)]}).encode()),
-        "100k-bare-entries": lambda: ("bare.json", json.dumps(
-            {"tags": {}, "entries": [bare_entry(n) for n in range(100_000)]}).encode()),
+        "200k-bare-entries": lambda: ("bare.json", json.dumps(
+            {"tags": {}, "entries": [bare_entry(n) for n in range(200_000)]}).encode()),
         "million-tags-one-entry": lambda: ("one.json", json.dumps({"tags": {}, "entries": [
             {"date": "2024-01-01", "time": "09:00", "title": "", "body": "",
              "tags": [f"@t{n}" for n in range(million)]}]}).encode()),

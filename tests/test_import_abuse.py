@@ -91,15 +91,15 @@ def our_file(**lists) -> bytes:
 
 def test_a_file_with_more_entries_than_one_import_takes_is_refused():
     entry = {"date": "2024-01-01", "time": "09:00"}
-    jrnl = json.dumps({"tags": {}, "entries": [entry] * 100_001}).encode()
+    jrnl = json.dumps({"tags": {}, "entries": [entry] * 200_001}).encode()
     assert refused(jrnl, "jrnl.json") == (
-        "The file holds more than 100,000 entries; the journal reads at most that many "
+        "The file holds more than 200,000 entries; the journal reads at most that many "
         "from one file. Split it (by year, say) and import the parts one after another.")
     day_one = {"metadata": {"version": "1.0"},
-               "entries": [{"creationDate": "2024-01-01T09:00:00Z"}] * 60_000}
+               "entries": [{"creationDate": "2024-01-01T09:00:00Z"}] * 110_000}
     two = make_zip({"A.json": json.dumps(day_one), "B.json": json.dumps(day_one)},
                    compression=zipfile.ZIP_STORED)
-    assert "more than 100,000 entries" in refused(two, "dayone.zip")
+    assert "more than 200,000 entries" in refused(two, "dayone.zip")
 
 
 def test_lists_of_tags_and_prompts_have_caps():
@@ -138,9 +138,9 @@ def test_a_mistake_deep_in_a_large_file_is_placed_by_its_line():
 
 def test_a_refused_large_file_keeps_nothing(client, logged_in):
     entry = {"date": "2024-01-01", "time": "09:00"}
-    response = upload(client, json.dumps({"tags": {}, "entries": [entry] * 100_001}).encode())
+    response = upload(client, json.dumps({"tags": {}, "entries": [entry] * 200_001}).encode())
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "more than 100,000 entries" in page
+    assert response.status_code == 422 and "more than 200,000 entries" in page
     assert stored_count(PendingImport) == 0 and stored_count(Entry) == 0
     assert stored_count(ImportSlot) == 0
 

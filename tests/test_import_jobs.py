@@ -7,11 +7,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from journal.extensions import db
 from journal.imports.jobs import claim_job, run_job, work_available
-from journal.models import Entry, ImportJob, PendingImport, Prompt, Tag, utcnow
+from journal.models import Entry, ImportJob, ImportSlot, PendingImport, Prompt, Tag, utcnow
 from tests.conftest import OTHER_PASSWORD
 
 ENTRIES = 7
@@ -226,3 +226,21 @@ def test_the_jobs_command_runs_what_is_waiting(client, logged_in, runner):
     assert result.exit_code == 0 and "Ran 1 import job." in result.output
     assert the_job().state == "done"
     assert "Day 3" in client.get("/entries/").get_data(as_text=True)
+
+
+def test_a_job_waits_in_the_queue_while_other_imports_are_being_read(client, logged_in):
+    confirm_upload(client, jrnl_file())
+    job_id = claim_job("w1")
+    for slot in (1, 2):  # IMPORT_CONCURRENCY is 2: both slots held by other workers
+        db.session.add(ImportSlot(slot=slot, holder=f"other-{slot}",
+                                  expires_at=utcnow() + timedelta(minutes=5)))
+    db.session.commit()
+
+    assert run_job(job_id, "w1") == "queued"
+    assert stored_entries() == 0
+
+    db.session.execute(delete(ImportSlot))
+    db.session.commit()
+    assert claim_job("w2") == job_id
+    assert run_job(job_id, "w2") == "done"
+    assert stored_entries() == ENTRIES

@@ -47,6 +47,7 @@ from journal.database import reading
 from journal.extensions import db
 from journal.fulltext.index import unindex_entries
 from journal.imports import readers
+from journal.imports.limits import ImportsBusy, parsing_slot
 from journal.imports.pending import discard_pending
 from journal.imports.preview import result_message
 from journal.imports.services import (
@@ -223,10 +224,14 @@ def _run(job_id: int, worker: str, inline_limit: int | None,
         return _remove(job_id, worker)
     data, filename, fmt, zone = source
     try:
-        journal = readers.read_journal(data, filename=filename, format=fmt, zone=zone)
-        with reading():
-            plan = plan_import(owner, journal, date_undated=undated, job=job_id)
-            db.session.rollback()
+        with parsing_slot():
+            journal = readers.read_journal(data, filename=filename, format=fmt, zone=zone)
+            with reading():
+                plan = plan_import(owner, journal, date_undated=undated, job=job_id)
+                db.session.rollback()
+    except ImportsBusy:  # other imports are being read: back in the queue, tried again later
+        db.session.rollback()
+        return release_job(job_id, worker)
     except ImportProblem as problem:
         db.session.rollback()
         _give_up(job_id, worker, f"Nothing was imported: {problem}")

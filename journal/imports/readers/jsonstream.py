@@ -28,7 +28,7 @@ from journal.transfer.document import ImportProblem
 
 # The top-level lists read item by item, and how many items each may hold.
 LISTED = ("entries", "tags", "prompts", "hidden_prompts")
-MAX_ENTRIES = 100_000
+MAX_ENTRIES = 200_000
 MAX_ITEMS = {"entries": MAX_ENTRIES, "tags": 20_000, "prompts": 10_000,
              "hidden_prompts": 10_000}
 # How a message names one item of each list.

@@ -1,7 +1,7 @@
 """import slots: leases that bound how many imports are read at once
 
-Revision ID: 0007_import_slots
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 13:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_import_slots'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
