@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_settings(app, ROOT, test_config)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_cli(app)
     register_errorhandlers(app)
@@ -41,6 +42,12 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     init_login_manager(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from journal.urls import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlsplit
 
+from werkzeug.routing import BaseConverter, ValidationError
+
 
 def safe_next(target: str | None) -> str | None:
     """``target`` when it is a path on this site (``/entries/3?x=1``), else ``None``.
@@ -19,3 +21,24 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
+
+
+class IdConverter(BaseConverter):
+    """``<id:entry_id>``: a row id from 1 to 2**63 - 1 in plain digits. Anything else
+    (0, a sign, leading zeros, a number no column can hold) matches no page, so it
+    answers 404 before any query runs."""
+
+    regex = r"[1-9][0-9]{0,18}"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))

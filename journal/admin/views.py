@@ -71,7 +71,7 @@ def invite():
                      new_link_kind="invitation", invite_form=InviteForm(formdata=None))
 
 
-@bp.route("/invites/<int:invite_id>/revoke", methods=["POST"])
+@bp.route("/invites/<id:invite_id>/revoke", methods=["POST"])
 @admin_required
 def revoke(invite_id: int):
     """Withdraw an invitation so its link stops working; 404 when there is no such invitation."""
@@ -84,7 +84,7 @@ def revoke(invite_id: int):
     return redirect(url_for("admin.index"))
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<id:user_id>/active", methods=["POST"])
 @admin_required
 def activate(user_id: int):
     """``active=1`` enables the account, ``active=0`` disables it and ends its sessions."""
@@ -92,7 +92,7 @@ def activate(user_id: int):
                   "Account enabled.", "Account disabled; it is signed out everywhere.")
 
 
-@bp.route("/users/<int:user_id>/admin", methods=["POST"])
+@bp.route("/users/<id:user_id>/admin", methods=["POST"])
 @admin_required
 def make_admin(user_id: int):
     """``admin=1`` makes the account an administrator, ``admin=0`` no longer; 404 for no
@@ -114,7 +114,7 @@ def _apply(user_id, change, value: bool, done_on: str, done_off: str):
     return redirect(url_for("admin.index"))
 
 
-@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@bp.route("/users/<id:user_id>/reset", methods=["POST"])
 @admin_required
 def reset(user_id: int):
     """A password link for the account, valid once for 24 hours, shown once."""
@@ -126,7 +126,7 @@ def reset(user_id: int):
                      new_link_kind="password link")
 
 
-@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/delete", methods=["GET", "POST"])
 @admin_required
 def delete(user_id: int):
     """Delete an account and all its data, after the username is typed to confirm."""

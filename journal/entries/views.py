@@ -70,7 +70,7 @@ def index():
                            endpoint_args={"kind": kind} if kind else {})
 
 
-@bp.route("/<int:entry_id>")
+@bp.route("/<id:entry_id>")
 @login_required
 def detail(entry_id: int):
     """One of the user's entries (with past wins beside a reframe or doubt); 404 if not theirs."""
@@ -129,7 +129,7 @@ def _answerable_prompt(prompt_id: int | None) -> Prompt | None:
     return db.session.scalar(visible_prompts(current_user).where(Prompt.id == prompt_id))
 
 
-@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(entry_id: int):
     """Edit one's entry; 409 with both versions if it changed meanwhile, 404 if not theirs."""
@@ -167,7 +167,7 @@ def _conflict(form: EntryForm, entry: Entry):
     return render_template("entries/conflict.html", entry=entry, mine=form), 409
 
 
-@bp.route("/<int:entry_id>/star", methods=["POST"])
+@bp.route("/<id:entry_id>/star", methods=["POST"])
 @login_required
 def star(entry_id: int):
     """Star (``starred=1``) or unstar one's entry; 404 when it is not theirs."""
@@ -177,7 +177,7 @@ def star(entry_id: int):
     return redirect(url_for("entries.detail", entry_id=entry.id))
 
 
-@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@bp.route("/<id:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(entry_id: int):
     """Ask, then delete one's entry (and tags no other entry uses); 404 when it is not theirs."""

@@ -15,7 +15,7 @@ from journal.models import Entry
 from journal.ownership import get_owned_or_404
 
 
-@bp.route("/<int:entry_id>/win", methods=["POST"])
+@bp.route("/<id:entry_id>/win", methods=["POST"])
 @login_required
 def mark_win(entry_id: int):
     """Mark the entry a win with the posted ``win_part``, or rewrite it; 404 unless yours."""
@@ -27,7 +27,7 @@ def mark_win(entry_id: int):
     return redirect(url_for("entries.detail", entry_id=entry_id))
 
 
-@bp.route("/<int:entry_id>/win/remove", methods=["POST"])
+@bp.route("/<id:entry_id>/win/remove", methods=["POST"])
 @login_required
 def unmark_win(entry_id: int):
     """Take the win mark off the entry, keeping the part written; 404 unless yours."""

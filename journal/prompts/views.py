@@ -56,7 +56,7 @@ def new():
     return render_template("prompts/new.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/<int:prompt_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:prompt_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(prompt_id: int):
     """Reword one's own prompt; 404 for a built-in or anyone else's."""
@@ -72,7 +72,7 @@ def edit(prompt_id: int):
         400 if form.errors else 200
 
 
-@bp.route("/<int:prompt_id>/archive", methods=["POST"])
+@bp.route("/<id:prompt_id>/archive", methods=["POST"])
 @login_required
 def archive(prompt_id: int):
     """Archive (``archived=1``) or bring back (``archived=0``) one's own prompt."""
@@ -85,7 +85,7 @@ def archive(prompt_id: int):
     return redirect(url_for("prompts.index"))
 
 
-@bp.route("/<int:prompt_id>/hide", methods=["POST"])
+@bp.route("/<id:prompt_id>/hide", methods=["POST"])
 @login_required
 def hide(prompt_id: int):
     """Stop offering a built-in prompt to this user (own prompts are archived instead)."""
@@ -99,7 +99,7 @@ def hide(prompt_id: int):
     return redirect(_back_to(url_for("prompts.index")))
 
 
-@bp.route("/<int:prompt_id>/unhide", methods=["POST"])
+@bp.route("/<id:prompt_id>/unhide", methods=["POST"])
 @login_required
 def unhide(prompt_id: int):
     """Offer a hidden built-in prompt again; 404 when it is not a built-in."""
