@@ -1,13 +1,17 @@
 """Time zones: the server's own, an account's choice, and conversion for display."""
 
 import os
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import MINYEAR, UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app
+
+# The first and last moments a date can name, for day bounds at the ends of the calendar.
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @cache
@@ -102,4 +106,17 @@ def local_day_start(day: date, zone: tzinfo) -> datetime:
     """The UTC moment a local ``day`` begins in ``zone``. Where midnight is skipped by a
     clock change, the day begins at the change (zoneinfo reads the missing time with the
     earlier offset); where it repeats, at the first midnight."""
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    try:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it
+        return EARLIEST if day.year == MINYEAR else LATEST
+
+
+def local_day_end(day: date, zone: tzinfo, days: int = 1) -> datetime:
+    """The UTC moment the local ``day`` ends (``days - 1`` days after it, when given): the
+    start of the following day, or the last moment a date can hold for 31 December 9999."""
+    try:
+        following = day + timedelta(days=days)
+    except OverflowError:
+        return LATEST
+    return local_day_start(following, zone)

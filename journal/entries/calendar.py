@@ -22,7 +22,7 @@ from journal.extensions import db
 from journal.models import Entry, User
 from journal.ownership import owned
 from journal.pagination import paginate_entries
-from journal.timezones import local_day_start, local_today, zone_for
+from journal.timezones import local_day_end, local_day_start, local_today, zone_for
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years the calendar pages accept; others are 404
 ONE_DAY = timedelta(days=1)
@@ -105,7 +105,7 @@ def entries_of_day(user: User, day: date, days: int = 1) -> Select[tuple[Entry]]
     zone = zone_for(user)
     return (owned(Entry, user)
             .where(Entry.created_at >= local_day_start(day, zone),
-                   Entry.created_at < local_day_start(day + days * ONE_DAY, zone))
+                   Entry.created_at < local_day_end(day, zone, days))
             .options(selectinload(Entry.tags), selectinload(Entry.reframe)))
 
 

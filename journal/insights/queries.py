@@ -15,7 +15,7 @@ from journal.extensions import db
 from journal.insights.localtime import local_date, offset_segments
 from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User
 from journal.ownership import owned
-from journal.timezones import local_day_start, local_today, zone_for
+from journal.timezones import local_day_end, local_day_start, local_today, zone_for
 
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 TOP_TAGS = 8
@@ -86,7 +86,7 @@ def insights_for(user: User, start: date, end: date) -> Insights:
     zone = zone_for(user)
     result = Insights(start=start, end=end)
     segments = offset_segments(zone, local_day_start(start, zone),
-                               local_day_start(end + timedelta(days=1), zone))
+                               local_day_end(end, zone))
     for seg_start, seg_end, offset in segments:
         in_segment = (Entry.created_at >= seg_start, Entry.created_at < seg_end)
         day = local_date(Entry.created_at, offset)

@@ -7,7 +7,7 @@ counted or quoted in a snippet.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
@@ -19,7 +19,7 @@ from journal.ownership import owned
 from journal.search.query import ParsedQuery, parse_query
 from journal.search.snippets import highlight
 from journal.tags.queries import entries_under
-from journal.timezones import local_day_start, zone_for
+from journal.timezones import local_day_end, local_day_start, zone_for
 
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -87,12 +87,12 @@ def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters):
         statement = statement.where(Entry.created_at < local_day_start(parsed.before, zone))
     if parsed.after:
         statement = statement.where(
-            Entry.created_at >= local_day_start(parsed.after + timedelta(days=1), zone))
+            Entry.created_at >= local_day_end(parsed.after, zone))
     if filters.start:
         statement = statement.where(Entry.created_at >= local_day_start(filters.start, zone))
     if filters.end:
         statement = statement.where(
-            Entry.created_at < local_day_start(filters.end + timedelta(days=1), zone))
+            Entry.created_at < local_day_end(filters.end, zone))
     if parsed.is_win or filters.win:
         statement = statement.where(Entry.is_win)
     if parsed.is_starred or filters.starred:

@@ -1,6 +1,6 @@
 """Reading one's own wins. Every query starts from :func:`journal.ownership.owned`."""
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import Select, select
 
@@ -8,7 +8,7 @@ from journal.extensions import db
 from journal.models import REFRAME, Entry, EntryTag, User
 from journal.ownership import owned
 from journal.tags.queries import entries_under
-from journal.timezones import local_day_start
+from journal.timezones import local_day_end, local_day_start
 
 EVIDENCE_LIMIT = 5
 DOUBT_TAG = "doubt"
@@ -27,7 +27,7 @@ def wins_of(owner: User, *, tag: str | None = None, start: date | None = None,
         statement = statement.where(Entry.created_at >= local_day_start(start, zone))
     if end:
         statement = statement.where(
-            Entry.created_at < local_day_start(end + timedelta(days=1), zone))
+            Entry.created_at < local_day_end(end, zone))
     return statement
 
 
