@@ -14,6 +14,7 @@ from sqlalchemy import Select, tuple_
 
 from journal.extensions import db
 from journal.models import Entry
+from journal.urls import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,13 @@ def encode_cursor(entry: Entry) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """Aborts 400 with a readable message for a cursor that was not made by us."""
+    """Aborts 400 with a readable message for a cursor that was not made by us (its
+    time outside the calendar, its id beyond what an id column holds)."""
     try:
         micros_text, id_text = cursor.split(".")
         micros, ident = int(micros_text), int(id_text)
+        if not 0 <= ident <= MAX_ID:
+            raise ValueError(ident)
         moment = datetime.fromtimestamp(micros / 1_000_000, tz=UTC)
     except (ValueError, OverflowError, OSError):
         abort(400, description="That page link is damaged. Go back to the first page of the list.")
