@@ -1,0 +1,221 @@
+"""Absurd input on every route: generated requests to each rule in ``app.url_map`` (every
+method it allows), signed out, as the owner of the data and as another user, with
+extreme path and query values. None may answer 5xx. Each bug the generator found has
+a plain regression test below it."""
+
+import re
+from datetime import date
+from urllib.parse import quote, urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal.auth.services import create_user
+from journal.auth.tokens import create_invite
+from journal.extensions import db
+from journal.models import Entry, Prompt
+from tests.conftest import csrf_token_from
+
+PASSWORDS = {"owner": "owner passphrase long", "other": "other passphrase long"}
+PERSONAS = ("anonymous", "owner", "other")
+
+HUGE_DIGITS = "9" * 40
+IDS = ("0", "-1", "1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS, "007", "1e3",
+       "0x10", " 1")
+NAMES = ("work", "x" * 3000, "ünïcødé/日本語", "%00", "..", "../..", "a/../b", "~", ".",
+         "%2e%2e", "\u202e", "😀" * 50, "a" * 65, "work/" * 40)
+DATES = ("0001-01-01", "0001-01-02", "9999-12-31", "9999-12-30", "10000-01-01",
+         "1900-01-01", "2999-12-31", "2026-02-29", "2024-02-29", "garbage", "", "-1",
+         "99999999999999999999-01-01", "2026-13-45", "0000-00-00", "\x00")
+NUMBERS = ("0", "-1", "1", "2", str(2**31), str(2**63 - 1), str(2**63), str(2**64),
+           HUGE_DIGITS, "-" + HUGE_DIGITS, "1.5", "nan", "inf", "", "abc", "1" * 5000)
+CURSORS = ("0.0", "-1.-1", f"{2**63}.{2**63}", f"{HUGE_DIGITS}.1", f"1.{HUGE_DIGITS}",
+           "253402300800000000.1", "-62135596800000001.1", "1.2.3", ".", "", "abc",
+           "1783000000000000.1", "nan.1", "inf.1", "1e400.1", "x" * 5000)
+LONG = ("x" * 10_000, "%" * 500, "\u00ff" * 2000, "<script>" * 100)
+QUERY_KEYS = ("before", "after", "page", "start", "end", "q", "tag", "date", "year",
+              "month", "day", "range", "invite", "next", "theme", "kind", "starred", "win",
+              "prompt", "prompt_id", "entry", "fmt", "format", "id", "token", "sort")
+FORM_KEYS = ("title", "body", "tags", "prompt_id", "username", "password", "confirm",
+             "current_password", "theme", "text", "name", "target", "kind", "win_part",
+             "timezone", "days", "entry_id", "happened", "harsh", "belief_before",
+             "belief_after", "invite", "active", "admin")
+
+EXTREME = st.sampled_from(IDS + NAMES + DATES + NUMBERS + CURSORS + LONG) | st.text(
+    max_size=40)
+PATH_VALUE = {
+    "id": st.sampled_from(IDS),
+    "int": st.sampled_from(NUMBERS[:9] + ("12", "31", "1899", "3000", "9999", "10000")),
+    "default": st.sampled_from(NAMES + IDS) | st.text(min_size=1, max_size=30),
+}
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def _rules(app):
+    return sorted({(rule.rule, method) for rule in app.url_map.iter_rules()
+                   for method in rule.methods - {"HEAD", "OPTIONS"}})
+
+
+@pytest.fixture
+def world(app, make_entry):
+    """One owner with an entry, an own prompt and a tag; another user; an invitation;
+    a signed-in client for each persona. Made once per test function."""
+    people = {name: create_user(name, password) for name, password in PASSWORDS.items()}
+    db.session.commit()
+    make_entry(people["owner"], "owner's words #work", tags="work")
+    db.session.add(Prompt(owner_id=people["owner"].id, theme="value", text="Mine?"))
+    create_invite(people["owner"], None)
+    db.session.commit()
+    clients = {"anonymous": app.test_client()}
+    for name, password in PASSWORDS.items():
+        client = app.test_client()
+        response = client.post("/auth/login", data={"username": name, "password": password})
+        assert response.status_code == 302
+        clients[name] = client
+    return clients
+
+
+@st.composite
+def requests(draw, rules):
+    rule, method = draw(st.sampled_from(rules))
+
+    def fill(match: re.Match) -> str:
+        converter = match[1] or "default"
+        value = draw(PATH_VALUE.get(converter, PATH_VALUE["default"]))
+        return quote(value, safe="/%" if converter == "path" else "%")
+
+    path = ARGUMENT.sub(fill, rule)
+    query = draw(st.dictionaries(st.sampled_from(QUERY_KEYS), EXTREME, max_size=4))
+    form = draw(st.dictionaries(st.sampled_from(FORM_KEYS), EXTREME, max_size=6)) \
+        if method != "GET" else {}
+    return method, path + ("?" + urlencode(query) if query else ""), form
+
+
+def _no_server_error(response, method, url, persona):
+    assert response.status_code < 500, (persona, method, url[:300], response.status_code)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_route_answers_5xx_to_extreme_values(app, world, data):
+    method, url, form = data.draw(requests(_rules(app)))
+    persona = data.draw(st.sampled_from(PERSONAS))
+    response = world[persona].open(url, method=method, data=form)
+    _no_server_error(response, method, url, persona)
+
+
+EXTREME_IDS = ("0", "-1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS)
+
+
+@pytest.mark.parametrize("ident", EXTREME_IDS)
+def test_every_id_route_answers_404_to_an_impossible_id(app, world, ident):
+    """Each route with an id in its path, every method, every persona: 404 (or the
+    sign-in page for a visitor), never 5xx."""
+    for rule, method in _rules(app):
+        if "<id:" not in rule:
+            continue
+        url = ARGUMENT.sub(ident, rule)
+        for persona in PERSONAS:
+            response = world[persona].open(url, method=method, data={})
+            _no_server_error(response, method, url, persona)
+            if persona != "anonymous" or int(ident) > 2**63 - 1 or int(ident) < 1:
+                assert response.status_code == 404, (persona, method, url)
+
+
+def test_an_id_beyond_64_bits_is_not_found(app, world, client):
+    owner = world["owner"]
+    for url in (f"/entries/{2**63}", f"/entries/{2**63}/edit", f"/prompts/{2**63}/edit"):
+        assert owner.get(url).status_code == 404
+    assert owner.post(f"/entries/{2**64}/delete").status_code == 404
+    assert owner.get("/entries/0").status_code == 404
+    assert owner.get(f"/entries/{2**63 - 1}").status_code == 404
+
+
+def test_the_id_converter_builds_links_and_reads_the_largest_id(app):
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for("entries.detail", entry_id=2**63 - 1) == f"/entries/{2**63 - 1}"
+    adapter = app.url_map.bind("localhost")
+    assert adapter.match(f"/entries/{2**63 - 1}") == ("entries.detail",
+                                                     {"entry_id": 2**63 - 1})
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "10000-01-01"])
+def test_search_date_filters_at_the_ends_of_the_calendar(world, value):
+    owner = world["owner"]
+    for query in (f"start={value}", f"end={value}", f"start={value}&end={value}",
+                  f"q=words&end={value}"):
+        response = owner.get(f"/search?{query}")
+        assert response.status_code in (200, 400), (query, response.status_code)
+
+
+def test_today_is_found_with_an_end_filter_of_9999(world):
+    response = world["owner"].get("/search?q=words&end=9999-12-31")
+    assert response.status_code == 200
+    assert "owner&#39;s words" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "10000-01-01"])
+def test_wins_filters_at_the_ends_of_the_calendar(world, value):
+    owner = world["owner"]
+    for url in (f"/wins/?start={value}", f"/wins/?end={value}",
+                f"/wins/brag.md?start={value}", f"/wins/brag.md?end={value}",
+                f"/wins/brag.md?start={value}&end={value}"):
+        response = owner.get(url)
+        assert response.status_code in (200, 400), (url, response.status_code)
+        response.get_data()  # a streamed document must finish, too
+
+
+@pytest.mark.parametrize("cursor", ["253402300800000000.1", "-62135596800000001.1",
+                                    f"1.{2**63}", f"{HUGE_DIGITS}.1", "0.0"])
+def test_page_cursors_out_of_range(world, cursor):
+    owner = world["owner"]
+    today = date.today()
+    for path in ("/entries/", "/wins/", f"/entries/day/{today.year}/{today.month}/{today.day}/",
+                 "/tags/work"):
+        for key in ("before", "after"):
+            response = owner.get(f"{path}?{key}={cursor}")
+            assert response.status_code in (200, 400), (path, key, response.status_code)
+
+
+def _signed_in_with_tokens(app, make_entry):
+    """Owner and other signed in through the real form with a CSRF token; the owner's
+    entry id."""
+    people = {name: create_user(name, password) for name, password in PASSWORDS.items()}
+    db.session.commit()
+    entry = make_entry(people["owner"], "owner's words")
+    clients = {"anonymous": app.test_client()}
+    for name, password in PASSWORDS.items():
+        client = app.test_client()
+        token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
+        response = client.post("/auth/login", data={"username": name, "password": password,
+                                                    "csrf_token": token})
+        assert response.status_code == 302
+        clients[name] = client
+    return clients, entry.id
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_a_refused_token_answers_400_or_404_on_any_url(app, make_entry, config_overrides):
+    """A POST without a valid token, to every rule (filled with the owner's entry, an
+    impossible id or an unknown name) and to unknown URLs, as each persona: 400 or 404
+    (a visitor's carried entry form goes to the sign-in page), and nothing changes."""
+    clients, entry_id = _signed_in_with_tokens(app, make_entry)
+    urls = ["/no/such/page", "/entries/999999/edit", f"/entries/{2**63}/edit",
+            "/admin/users/1/delete", "/admin/users/999/active", "/auth/reset/guess"]
+    for rule, method in _rules(app):
+        if method == "POST":
+            for value in (str(entry_id), str(2**63 - 1), "work"):
+                urls.append(ARGUMENT.sub(value if "<id:" in rule or "<path:" in rule
+                                         or "<int:" not in rule else "1", rule))
+    for url in urls:
+        for persona, client in clients.items():
+            for token in ({}, {"csrf_token": "forged"}):
+                response = client.post(url, data={"body": "changed", **token})
+                expected = {400, 404} | ({401} if persona == "anonymous" else set())
+                assert response.status_code in expected, (persona, url, response.status_code)
+    assert db.session.get(Entry, entry_id).body == "owner's words"
