@@ -1,7 +1,15 @@
-"""Error pages, in the site's layout, for every error a user can reach."""
+"""Error pages, in the site's layout, for every error a user can reach.
 
-from flask import Flask, current_app, render_template, request
+An error handler never raises: every handler the app and its blueprints register is
+wrapped by :func:`never_raises`, which answers a minimal page of the same status when
+the handler itself fails (a database that is down, a template that breaks)."""
+
+import functools
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from journal.extensions import db
@@ -30,10 +38,53 @@ MESSAGES = {
 }
 
 
+MINIMAL_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                "<title>{title}</title></head><body><main><h1>{title}</h1><p>{message}</p>"
+                '<p><a href="/">Go to the start page</a></p></main></body></html>')
+
+
 def init_app(app: Flask) -> None:
+    """Register the app's handlers, then guard every handler registered so far (the
+    blueprints' too: they are registered before this runs)."""
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+    for scope in app.error_handler_spec.values():
+        for handlers in scope.values():
+            for kind, handler in handlers.items():
+                handlers[kind] = never_raises(handler)
+
+
+def never_raises(handler: Callable) -> Callable:
+    """``handler``, answering :func:`minimal_page` with the error's status (500 for an
+    unexpected one) when it raises; the failure is logged and the session rolled back."""
+    if getattr(handler, "never_raises", False):
+        return handler
+
+    @functools.wraps(handler)
+    def guarded(error: Exception):
+        try:
+            return handler(error)
+        except Exception:  # noqa: BLE001 - the last line of defence must answer
+            status = error.code if isinstance(error, HTTPException) and error.code \
+                and error.code >= 400 else 500
+            try:
+                current_app.logger.exception("The error handler for %s failed", status)
+                db.session.rollback()
+            except Exception:  # noqa: BLE001, S110 - nothing more can be done
+                pass
+            return minimal_page(status)
+
+    guarded.never_raises = True
+    return guarded
+
+
+def minimal_page(status: int) -> Response:
+    """A page needing nothing that can fail: no template, no database, no session."""
+    page = MINIMAL_PAGE.format(title=escape(TITLES.get(status, "Error")),
+                               message=escape(MESSAGES.get(status, "")))
+    return Response(page, status=status, content_type="text/html; charset=utf-8")
 
 
 def render_error(status: int, message: str | None = None):

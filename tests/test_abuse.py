@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import journal.entries.carry
+import journal.errors
 from journal.auth.services import create_user
 from journal.auth.tokens import create_invite
 from journal.extensions import db
@@ -218,4 +220,42 @@ def test_a_refused_token_answers_400_or_404_on_any_url(app, make_entry, config_o
                 response = client.post(url, data={"body": "changed", **token})
                 expected = {400, 404} | ({401} if persona == "anonymous" else set())
                 assert response.status_code in expected, (persona, url, response.status_code)
+    assert db.session.get(Entry, entry_id).body == "owner's words"
+
+
+def _failing_templates(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template cannot be rendered")
+
+    for module in (journal.errors, journal.entries.carry):
+        monkeypatch.setattr(module, "render_template", broken)
+
+
+def test_every_error_handler_is_guarded(app):
+    handlers = [handler for scope in app.error_handler_spec.values()
+                for by_kind in scope.values() for handler in by_kind.values()]
+    assert len(handlers) >= 4
+    assert all(getattr(handler, "never_raises", False) for handler in handlers)
+
+
+def test_a_failing_error_page_falls_back_to_a_minimal_page(world, monkeypatch):
+    _failing_templates(monkeypatch)
+    response = world["owner"].get("/no/such/page")
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.get_data(as_text=True)
+    response = world["owner"].open("/entries/", method="PUT")
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("config_overrides", [{"WTF_CSRF_ENABLED": True}])
+def test_a_refused_token_is_400_even_when_its_page_fails(app, make_entry, monkeypatch,
+                                                         config_overrides):
+    clients, entry_id = _signed_in_with_tokens(app, make_entry)
+    _failing_templates(monkeypatch)
+    for url in (f"/entries/{entry_id}/edit", "/entries/new"):  # the form comes back
+        assert clients["owner"].post(url, data={"body": "changed"}).status_code == 400
+    for url in ("/prompts/new", "/admin/invites"):
+        response = clients["owner"].post(url, data={"body": "changed"})
+        assert response.status_code == 400, url
+        assert "could not be understood" in response.get_data(as_text=True)
     assert db.session.get(Entry, entry_id).body == "owner's words"
