@@ -68,6 +68,8 @@ PASSWORD_MAX_LENGTH = 128
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+# Unknown reset or invitation tokens one address may present per kind in that window.
+TOKEN_FAILURES_PER_ADDRESS = 10
 
 # Time zone used for accounts that have not chosen one; ``None`` means the server's.
 DEFAULT_TIMEZONE = None

@@ -10,13 +10,14 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 import journal.entries.carry
 import journal.errors
 from journal.auth.services import create_user
-from journal.auth.tokens import create_invite
+from journal.auth.tokens import create_invite, create_password_reset
 from journal.extensions import db
-from journal.models import Entry, Prompt
+from journal.models import Entry, Prompt, User
 from tests.conftest import csrf_token_from
 
 PASSWORDS = {"owner": "owner passphrase long", "other": "other passphrase long"}
@@ -259,3 +260,55 @@ def test_a_refused_token_is_400_even_when_its_page_fails(app, make_entry, monkey
         assert response.status_code == 400, url
         assert "could not be understood" in response.get_data(as_text=True)
     assert db.session.get(Entry, entry_id).body == "owner's words"
+
+
+# --- guessing tokens -------------------------------------------------------------------
+
+def _guess_until_paused(app, client, url_for_guess):
+    limit = app.config["TOKEN_FAILURES_PER_ADDRESS"]
+    for number in range(limit):
+        assert client.get(url_for_guess(number)).status_code in (400, 404)
+    return client.get(url_for_guess(limit))
+
+
+def test_guessing_reset_links_is_paused_and_says_when_to_try_again(app, world):
+    owner = db.session.scalar(select(User).where(User.username == "owner"))
+    _, token = create_password_reset(owner)
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/auth/reset/{token}").status_code == 200  # within the limit
+    paused = _guess_until_paused(app, client, lambda number: f"/auth/reset/guess-{number}")
+    assert paused.status_code == 429
+    assert int(paused.headers["Retry-After"]) > 0
+    page = paused.get_data(as_text=True)
+    assert "Too many attempts with links" in page and "try again after" in page
+    assert client.get(f"/auth/reset/{token}").status_code == 429  # no oracle while paused
+    other_address = app.test_client()
+    assert other_address.get(f"/auth/reset/{token}",
+                             environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+
+
+def test_guessing_invitations_is_paused_separately_from_reset_links(app, world):
+    owner = db.session.scalar(select(User).where(User.username == "owner"))
+    _, token = create_invite(owner, None)
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/auth/register?invite={token}").status_code == 200
+    paused = _guess_until_paused(app, client, lambda number: f"/auth/register?invite=g{number}")
+    assert paused.status_code == 429 and "Retry-After" in paused.headers
+    assert client.post("/auth/register", data={"invite": token, "username": "newcomer",
+                                               "password": "a long new passphrase",
+                                               "confirm": "a long new passphrase"}
+                       ).status_code == 429
+    assert db.session.scalar(select(User).where(User.username == "newcomer")) is None
+    assert client.get("/auth/reset/guess").status_code == 404  # another kind, its own count
+
+
+def test_a_guessed_username_cannot_unlock_or_use_up_a_token_count(app, world):
+    """Failed sign-ins and token guesses are counted apart."""
+    client = app.test_client()
+    for _ in range(app.config["TOKEN_FAILURES_PER_ADDRESS"]):
+        client.get("/auth/reset/guess")
+    response = client.post("/auth/login", data={"username": "owner",
+                                                "password": PASSWORDS["owner"]})
+    assert response.status_code == 302

@@ -5,7 +5,12 @@ from sqlalchemy.exc import OperationalError
 from journal.auth import bp
 from journal.auth.carry import draft_from_sign_in, resume, sign_in_page_carrying
 from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from journal.auth.guard import check_current_password, too_many_attempts
+from journal.auth.guard import (
+    check_current_password,
+    count_token_guess,
+    token_guess_paused,
+    too_many_attempts,
+)
 from journal.auth.queries import has_any_user, registration_open
 from journal.auth.services import authenticate, create_user, set_password
 from journal.auth.sessions import (
@@ -50,8 +55,11 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     token = request.values.get("invite")
+    if token and (paused := token_guess_paused("invite")):
+        return paused
     invite = usable_invite(token) if token else None
     if token and invite is None:
+        count_token_guess("invite")
         return render_template("auth/closed.html", invalid_invite=True), 400
     if invite is None and not registration_open():
         return render_template("auth/closed.html",
@@ -145,9 +153,13 @@ def password():
 def reset_password(token: str):
     """Set a new password with a single-use link from an administrator; every session
     of the account ends and its failed sign-ins are forgotten. An unknown, used or expired
-    link answers 404."""
+    link answers 404; after several of those from one address, every link answers 429
+    for a while."""
+    if paused := token_guess_paused("reset"):
+        return paused
     reset = usable_reset(token)
     if reset is None:
+        count_token_guess("reset")
         return render_template("errors/error.html", status=404, title="This link does not work",
                                message="The password link has expired, was already used, or "
                                        "was replaced by a newer one. Ask your administrator "
