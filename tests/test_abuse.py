@@ -39,14 +39,31 @@ CURSORS = ("0.0", "-1.-1", f"{2**63}.{2**63}", f"{HUGE_DIGITS}.1", f"1.{HUGE_DIG
 LONG = ("x" * 10_000, "%" * 500, "\u00ff" * 2000, "<script>" * 100)
 QUERY_KEYS = ("before", "after", "page", "start", "end", "q", "tag", "date", "year",
               "month", "day", "range", "invite", "next", "theme", "kind", "starred", "win",
-              "prompt", "prompt_id", "entry", "fmt", "format", "id", "token", "sort")
+              "prompt", "prompt_id", "entry", "fmt", "format", "id", "token", "sort",
+              "another", "v", "body", "tags")
 FORM_KEYS = ("title", "body", "tags", "prompt_id", "username", "password", "confirm",
              "current_password", "theme", "text", "name", "target", "kind", "win_part",
              "timezone", "days", "entry_id", "happened", "harsh", "belief_before",
-             "belief_after", "invite", "active", "admin")
+             "belief_after", "invite", "active", "admin", "version", "starred", "archived",
+             "next", "is_win", "remember", "check_on", "q")
 
 EXTREME = st.sampled_from(IDS + NAMES + DATES + NUMBERS + CURSORS + LONG) | st.text(
     max_size=40)
+# Each key mostly gets values of its own kind, so the generator reaches deep code paths.
+BY_KIND = {
+    "id": st.sampled_from(IDS + NUMBERS), "date": st.sampled_from(DATES),
+    "cursor": st.sampled_from(CURSORS), "number": st.sampled_from(NUMBERS),
+}
+KEY_KIND = {"before": "cursor", "after": "cursor", "page": "number", "start": "date",
+            "end": "date", "date": "date", "year": "number", "month": "number",
+            "day": "number", "another": "number", "prompt": "id", "prompt_id": "id",
+            "entry": "id", "entry_id": "id", "id": "id", "version": "id", "days": "number",
+            "belief_before": "number", "belief_after": "number", "check_on": "date"}
+
+
+def value_for(key: str):
+    kind = KEY_KIND.get(key)
+    return BY_KIND[kind] | EXTREME if kind else EXTREME
 PATH_VALUE = {
     "id": st.sampled_from(IDS),
     "int": st.sampled_from(NUMBERS[:9] + ("12", "31", "1899", "3000", "9999", "10000")),
@@ -61,22 +78,49 @@ def _rules(app):
 
 
 @pytest.fixture
+def config_overrides() -> dict:
+    """Generated requests guess passwords by the hundred; sign-in throttling must not
+    stop the personas from signing in again (it has tests of its own)."""
+    return {"LOGIN_FAILURES_PER_ACCOUNT": 10**6, "LOGIN_FAILURES_PER_ADDRESS": 10**6}
+
+
+@pytest.fixture
 def world(app, make_entry):
     """One owner with an entry, an own prompt and a tag; another user; an invitation;
     a signed-in client for each persona. Made once per test function."""
     people = {name: create_user(name, password) for name, password in PASSWORDS.items()}
+    create_user("bystander", "bystander passphrase")  # whom the admin pages act on
     db.session.commit()
     make_entry(people["owner"], "owner's words #work", tags="work")
     db.session.add(Prompt(owner_id=people["owner"].id, theme="value", text="Mine?"))
     create_invite(people["owner"], None)
     db.session.commit()
     clients = {"anonymous": app.test_client()}
-    for name, password in PASSWORDS.items():
-        client = app.test_client()
-        response = client.post("/auth/login", data={"username": name, "password": password})
-        assert response.status_code == 302
-        clients[name] = client
+    for name in PASSWORDS:
+        clients[name] = _signed_in(app, name)
     return clients
+
+
+def _signed_in(app, persona: str):
+    """A client signed in as ``persona`` (the owner is the administrator)."""
+    client = app.test_client()
+    if persona != "anonymous":
+        response = client.post("/auth/login", data={"username": persona,
+                                                    "password": PASSWORDS[persona]})
+        assert response.status_code == 302
+    return client
+
+
+def _client(app, world, persona: str, rule: str):
+    """The persona's client; signing out gets a client of its own, so the persona's
+    session outlives it."""
+    return _signed_in(app, persona) if rule == "/auth/logout" else world[persona]
+
+
+def _still_signed_in(world) -> None:
+    """No generated request ended a persona's session (so every example counted)."""
+    for persona in PASSWORDS:
+        assert world[persona].get("/entries/").status_code == 200, persona
 
 
 @st.composite
@@ -89,10 +133,20 @@ def requests(draw, rules):
         return quote(value, safe="/%" if converter == "path" else "%")
 
     path = ARGUMENT.sub(fill, rule)
-    query = draw(st.dictionaries(st.sampled_from(QUERY_KEYS), EXTREME, max_size=4))
-    form = draw(st.dictionaries(st.sampled_from(FORM_KEYS), EXTREME, max_size=6)) \
+    query = {key: draw(value_for(key))
+             for key in draw(st.sets(st.sampled_from(QUERY_KEYS), max_size=4))}
+    form = {key: draw(value_for(key))
+            for key in draw(st.sets(st.sampled_from(FORM_KEYS), max_size=8))} \
         if method != "GET" else {}
-    return method, path + ("?" + urlencode(query) if query else ""), form
+    return rule, method, path + ("?" + urlencode(query) if query else ""), form
+
+
+def _ask(client, url: str, method: str, form: dict):
+    """The response to one request, read to its end (a streamed download included)."""
+    response = client.open(url, method=method, data=form)
+    response.get_data()
+    response.close()
+    return response
 
 
 def _no_server_error(response, method, url, persona):
@@ -104,10 +158,55 @@ def _no_server_error(response, method, url, persona):
                                  HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_route_answers_5xx_to_extreme_values(app, world, data):
-    method, url, form = data.draw(requests(_rules(app)))
+    rule, method, url, form = data.draw(requests(_rules(app)))
     persona = data.draw(st.sampled_from(PERSONAS))
-    response = world[persona].open(url, method=method, data=form)
+    response = _ask(_client(app, world, persona, rule), url, method, form)
     _no_server_error(response, method, url, persona)
+    if persona != "anonymous":  # an example that lost the session would test nothing
+        assert "/auth/login?next=" not in response.headers.get("Location", ""), url[:300]
+
+
+def _real_path_values(app) -> dict[str, str]:
+    """Path values that reach the owner's own data, so the views get past loading."""
+    owner = db.session.scalar(select(User).where(User.username == "owner"))
+    today = date.today()
+    return {
+        "entry_id": str(db.session.scalar(select(Entry.id).where(Entry.owner_id == owner.id))),
+        "prompt_id": str(db.session.scalar(select(Prompt.id).where(Prompt.owner_id == owner.id))),
+        "user_id": str(db.session.scalar(select(User.id).where(User.username == "bystander"))),
+        "invite_id": "1", "name": "work", "token": "guess",
+        "year": str(today.year), "month": str(today.month), "day": str(today.day),
+        "fmt": "json", "filename": "css/app.css", "digest": "0123456789abcdef",
+    }
+
+
+ID_VALUES = ("0", "-1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS,
+             "-" + HUGE_DIGITS, "1.5", "abc", "", "1" * 5000, "007", " 1", "0x10", "nan", "1")
+
+
+def _profile(number: int, key: str) -> str:
+    """The ``number``-th value of the kind ``key`` takes, cycling through its list."""
+    values = {"id": ID_VALUES, "date": DATES, "cursor": CURSORS,
+              "number": NUMBERS}.get(KEY_KIND.get(key, ""), NAMES + LONG)
+    return values[number % len(values)]
+
+
+PROFILES = range(max(len(ID_VALUES), len(CURSORS), len(DATES), len(NUMBERS)))
+
+
+def test_every_route_takes_every_extreme_value_at_once(app, world):
+    """Each rule with the owner's real path values, every method, as the owner (who is
+    the administrator), with every query key and form field at once set to the n-th
+    extreme value of its kind: no 5xx. (Other people get the generated requests.)"""
+    real = _real_path_values(app)
+    for rule, method in _rules(app):
+        url = ARGUMENT.sub(lambda match: quote(real.get(match[2], "x"), safe="/"), rule)
+        for number in PROFILES:
+            query = urlencode({key: _profile(number, key) for key in QUERY_KEYS})
+            form = {key: _profile(number, key) for key in FORM_KEYS} if method != "GET" else {}
+            response = _ask(_client(app, world, "owner", rule), f"{url}?{query}", method, form)
+            _no_server_error(response, method, f"{url}?{query}", "owner")
+    _still_signed_in(world)
 
 
 EXTREME_IDS = ("0", "-1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS)
@@ -122,7 +221,7 @@ def test_every_id_route_answers_404_to_an_impossible_id(app, world, ident):
             continue
         url = ARGUMENT.sub(ident, rule)
         for persona in PERSONAS:
-            response = world[persona].open(url, method=method, data={})
+            response = _ask(world[persona], url, method, {})
             _no_server_error(response, method, url, persona)
             if persona != "anonymous" or int(ident) > 2**63 - 1 or int(ident) < 1:
                 assert response.status_code == 404, (persona, method, url)
@@ -312,3 +411,13 @@ def test_a_guessed_username_cannot_unlock_or_use_up_a_token_count(app, world):
     response = client.post("/auth/login", data={"username": "owner",
                                                 "password": PASSWORDS["owner"]})
     assert response.status_code == 302
+
+
+def test_an_entry_posted_with_an_impossible_prompt_id_is_saved_without_a_prompt(world):
+    owner = world["owner"]
+    for prompt_id in (str(2**63), HUGE_DIGITS, "0", "-1"):
+        response = owner.post("/entries/new", data={"body": f"answer {prompt_id}",
+                                                    "prompt_id": prompt_id})
+        assert response.status_code == 302, prompt_id
+        entry = db.session.scalar(select(Entry).where(Entry.body == f"answer {prompt_id}"))
+        assert entry is not None and entry.prompt_id is None
