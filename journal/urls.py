@@ -23,12 +23,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
+# The largest id an id column holds on every database the journal runs on: ids are
+# ``Integer`` columns, 32 bits on PostgreSQL (SQLite's would hold 64).
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(BaseConverter):
-    """``<id:entry_id>``: a row id from 1 to 2**63 - 1 in plain digits. Anything else
-    (0, a sign, leading zeros, a number no column can hold) matches no page, so it
+    """``<id:entry_id>``: a row id from 1 to :data:`MAX_ID` in plain digits. Anything
+    else (0, a sign, leading zeros, a number no id column holds) matches no page, so it
     answers 404 before any query runs."""
 
     regex = r"[1-9][0-9]{0,18}"
@@ -42,3 +44,12 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value: int) -> str:
         return str(int(value))
+
+
+def parse_id(text: object) -> int | None:
+    """The row id ``text`` names (plain digits, 1 to :data:`MAX_ID`), else ``None``: for
+    ids that come in a query string or a form rather than the path."""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

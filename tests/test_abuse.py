@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 import pytest
+from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -18,14 +19,15 @@ from journal.auth.services import create_user
 from journal.auth.tokens import create_invite, create_password_reset
 from journal.extensions import db
 from journal.models import Entry, Prompt, User
+from journal.urls import MAX_ID
 from tests.conftest import csrf_token_from
 
 PASSWORDS = {"owner": "owner passphrase long", "other": "other passphrase long"}
 PERSONAS = ("anonymous", "owner", "other")
 
 HUGE_DIGITS = "9" * 40
-IDS = ("0", "-1", "1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS, "007", "1e3",
-       "0x10", " 1")
+IDS = ("0", "-1", "1", str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), str(2**64),
+       HUGE_DIGITS, "007", "1e3", "0x10", " 1")
 NAMES = ("work", "x" * 3000, "ünïcødé/日本語", "%00", "..", "../..", "a/../b", "~", ".",
          "%2e%2e", "\u202e", "😀" * 50, "a" * 65, "work/" * 40)
 DATES = ("0001-01-01", "0001-01-02", "9999-12-31", "9999-12-30", "10000-01-01",
@@ -180,7 +182,7 @@ def _real_path_values(app) -> dict[str, str]:
     }
 
 
-ID_VALUES = ("0", "-1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS,
+ID_VALUES = ("0", "-1", str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), HUGE_DIGITS,
              "-" + HUGE_DIGITS, "1.5", "abc", "", "1" * 5000, "007", " 1", "0x10", "nan", "1")
 
 
@@ -209,7 +211,8 @@ def test_every_route_takes_every_extreme_value_at_once(app, world):
     _still_signed_in(world)
 
 
-EXTREME_IDS = ("0", "-1", str(2**63 - 1), str(2**63), str(2**64), HUGE_DIGITS)
+EXTREME_IDS = ("0", "-1", str(MAX_ID), str(MAX_ID + 1), str(2**63 - 1), str(2**63),
+               str(2**64), HUGE_DIGITS)
 
 
 @pytest.mark.parametrize("ident", EXTREME_IDS)
@@ -223,27 +226,27 @@ def test_every_id_route_answers_404_to_an_impossible_id(app, world, ident):
         for persona in PERSONAS:
             response = _ask(world[persona], url, method, {})
             _no_server_error(response, method, url, persona)
-            if persona != "anonymous" or int(ident) > 2**63 - 1 or int(ident) < 1:
+            if persona != "anonymous" or not 1 <= int(ident) <= MAX_ID:
                 assert response.status_code == 404, (persona, method, url)
 
 
-def test_an_id_beyond_64_bits_is_not_found(app, world, client):
+def test_an_id_no_id_column_holds_is_not_found(app, world):
+    """Ids are 32-bit columns on PostgreSQL: 2**31 and beyond never reach a query."""
     owner = world["owner"]
-    for url in (f"/entries/{2**63}", f"/entries/{2**63}/edit", f"/prompts/{2**63}/edit"):
-        assert owner.get(url).status_code == 404
+    for url in (f"/entries/{2**63}", f"/entries/{2**63}/edit", f"/prompts/{2**31}/edit",
+                f"/entries/{2**31}", "/entries/0"):
+        assert owner.get(url).status_code == 404, url
     assert owner.post(f"/entries/{2**64}/delete").status_code == 404
-    assert owner.get("/entries/0").status_code == 404
-    assert owner.get(f"/entries/{2**63 - 1}").status_code == 404
+    assert owner.get(f"/entries/{MAX_ID}").status_code == 404  # a query, and no such row
+    assert owner.get(f"/admin/users/{MAX_ID}/delete").status_code == 404
+    assert owner.post(f"/admin/invites/{2**63 - 1}/revoke").status_code == 404
 
 
 def test_the_id_converter_builds_links_and_reads_the_largest_id(app):
-    from flask import url_for
-
     with app.test_request_context():
-        assert url_for("entries.detail", entry_id=2**63 - 1) == f"/entries/{2**63 - 1}"
+        assert url_for("entries.detail", entry_id=MAX_ID) == f"/entries/{MAX_ID}"
     adapter = app.url_map.bind("localhost")
-    assert adapter.match(f"/entries/{2**63 - 1}") == ("entries.detail",
-                                                     {"entry_id": 2**63 - 1})
+    assert adapter.match(f"/entries/{MAX_ID}") == ("entries.detail", {"entry_id": MAX_ID})
 
 
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "10000-01-01"])
@@ -273,7 +276,7 @@ def test_wins_filters_at_the_ends_of_the_calendar(world, value):
 
 
 @pytest.mark.parametrize("cursor", ["253402300800000000.1", "-62135596800000001.1",
-                                    f"1.{2**63}", f"{HUGE_DIGITS}.1", "0.0"])
+                                    f"1.{2**63}", f"1.{2**31}", f"{HUGE_DIGITS}.1", "0.0"])
 def test_page_cursors_out_of_range(world, cursor):
     owner = world["owner"]
     today = date.today()
@@ -421,3 +424,8 @@ def test_an_entry_posted_with_an_impossible_prompt_id_is_saved_without_a_prompt(
         assert response.status_code == 302, prompt_id
         entry = db.session.scalar(select(Entry).where(Entry.body == f"answer {prompt_id}"))
         assert entry is not None and entry.prompt_id is None
+
+
+def test_a_prompt_link_with_an_id_no_column_holds_is_not_found(world):
+    for prompt_id in (str(MAX_ID + 1), str(2**63), HUGE_DIGITS, "0", "-1", "١٢"):
+        assert world["owner"].get(f"/entries/new?prompt={prompt_id}").status_code == 404

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import NumberInput
 
 from journal.tags.names import MAX_TAGS_PER_ENTRY, inline_tags, merge_tag_lists, parse_tag_field
-from journal.urls import MAX_ID
+from journal.urls import parse_id
 
 # Text fields have no length limit of their own: the request size limit (1 MiB) bounds
 # them, and an entry is never refused for being long.
@@ -54,11 +54,7 @@ class EntryForm(FlaskForm):
 
     def submitted_prompt_id(self) -> int | None:
         """The prompt id sent with the form; ``None`` when it cannot be a row's id."""
-        try:
-            prompt_id = int(self.prompt_id.data)
-        except (TypeError, ValueError):
-            return None
-        return prompt_id if 1 <= prompt_id <= MAX_ID else None
+        return parse_id((self.prompt_id.data or "").strip())
 
     def reframe_fields(self) -> dict | None:
         return None

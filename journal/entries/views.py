@@ -13,6 +13,7 @@ from journal.models import ENTRY_KINDS, NOTE, Entry, Prompt
 from journal.ownership import get_owned_or_404, owned, visible_prompt_or_404, visible_prompts
 from journal.pagination import paginate_entries
 from journal.tags.queries import tag_names
+from journal.urls import parse_id
 from journal.wins.queries import evidence_for, shows_evidence
 
 SAVED_DRAFT = "saved-draft"  # flash category: tells the page script which local draft to drop
@@ -117,9 +118,10 @@ def new():
 
 
 def _int_or_404(value: str) -> int:
-    if not value.isdigit() or len(value) > 18:
+    ident = parse_id(value)
+    if ident is None:
         abort(404)
-    return int(value)
+    return ident
 
 
 def _answerable_prompt(prompt_id: int | None) -> Prompt | None:
