@@ -94,7 +94,16 @@ def zone_label(user: HasTimezone | None, moment: datetime | None = None) -> str:
 
 
 def to_local(moment: datetime, user: HasTimezone | None) -> datetime:
-    return moment.astimezone(zone_for(user))
+    return in_zone(moment, zone_for(user))
+
+
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` in ``zone``; in UTC when the zone's time would fall outside the years a
+    date can hold (the first hours of year 1 west of UTC, the last of 9999 east of it)."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment.astimezone(UTC)
 
 
 def local_today(user: HasTimezone | None) -> date:

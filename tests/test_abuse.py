@@ -4,7 +4,7 @@ extreme path and query values. None may answer 5xx. Each bug the generator found
 a plain regression test below it."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -17,6 +17,7 @@ import journal.entries.carry
 import journal.errors
 from journal.auth.services import create_user
 from journal.auth.tokens import create_invite, create_password_reset
+from journal.entries.services import create_entry
 from journal.extensions import db
 from journal.models import Entry, Prompt, User
 from journal.urls import MAX_ID
@@ -429,3 +430,37 @@ def test_an_entry_posted_with_an_impossible_prompt_id_is_saved_without_a_prompt(
 def test_a_prompt_link_with_an_id_no_column_holds_is_not_found(world):
     for prompt_id in (str(MAX_ID + 1), str(2**63), HUGE_DIGITS, "0", "-1", "١٢"):
         assert world["owner"].get(f"/entries/new?prompt={prompt_id}").status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_entries_at_the_ends_of_the_calendar_show_everywhere(app, world, zone):
+    """Entries written (imported) at the first and last moments a date can hold, for an
+    owner far east and far west of UTC: every page that lists, counts or charts them
+    answers."""
+    owner = db.session.scalar(select(User).where(User.username == "owner"))
+    owner.timezone = zone
+    first = world_entry(owner, datetime(1, 1, 1, 0, 0, tzinfo=UTC), "the first moment")
+    last = world_entry(owner, datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "the last moment")
+    client = world["owner"]
+    urls = ["/", "/entries/", "/tags/work", "/search?q=moment", "/search?q=moment&start=0001-01-01",
+            "/search?q=before:0001-01-02 after:9999-12-30", "/wins/", "/wins/brag.md",
+            "/entries/calendar/", "/entries/on-this-day/?date=01-01",
+            "/entries/on-this-day/?date=12-31", "/prompts/today", "/account/export/json",
+            "/account/export/markdown", f"/entries/{first}", f"/entries/{last}",
+            f"/entries/{first}/edit", f"/entries/{last}/edit"]
+    urls += [f"/insights/?range={key}" for key in ("30", "90", "365", "all")]
+    for url in urls:
+        response = _ask(client, url, "GET", {})
+        assert response.status_code < 500, (url, response.status_code)
+    for entry_id in (first, last):
+        response = client.post(f"/entries/{entry_id}/win", data={"win_part": "mine"})
+        assert response.status_code < 500
+    for url in ("/wins/", "/wins/brag.md", "/insights/?range=all", "/entries/?before=x"):
+        assert _ask(client, url, "GET", {}).status_code < 500, url
+
+
+def world_entry(owner, moment, body: str) -> int:
+    entry = create_entry(owner, title=None, body=body, tags=[("work", "work")],
+                         created_at=moment)
+    db.session.commit()
+    return entry.id

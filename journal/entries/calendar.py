@@ -22,7 +22,7 @@ from journal.extensions import db
 from journal.models import Entry, User
 from journal.ownership import owned
 from journal.pagination import paginate_entries
-from journal.timezones import local_day_end, local_day_start, local_today, zone_for
+from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years the calendar pages accept; others are 404
 ONE_DAY = timedelta(days=1)
@@ -96,7 +96,7 @@ def entry_counts(user: User, month: Month) -> Counter[date]:
         owned(Entry, user).with_only_columns(Entry.created_at)
         .where(Entry.created_at >= local_day_start(month.first, zone),
                Entry.created_at < local_day_start(end, zone)))
-    return Counter(moment.astimezone(zone).date() for moment in moments)
+    return Counter(in_zone(moment, zone).date() for moment in moments)
 
 
 def entries_of_day(user: User, day: date, days: int = 1) -> Select[tuple[Entry]]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from journal.extensions import db
 from journal.models import Entry, User
 from journal.ownership import owned
-from journal.timezones import local_day_start, zone_for
+from journal.timezones import in_zone, local_day_end, local_day_start, zone_for
 
 ONE_DAY = timedelta(days=1)
 
@@ -45,13 +45,14 @@ def streak(user: User, today: date | None = None) -> Streak:
 
     def latest_day_before(moment: datetime) -> date | None:
         latest = db.session.execute(probe, {"before": moment}).scalar()
-        return latest.astimezone(zone).date() if latest else None
+        return in_zone(latest, zone).date() if latest else None
 
-    last = latest_day_before(local_day_start(today + ONE_DAY, zone))
+    last = latest_day_before(local_day_end(today, zone))
     if last is None or last < today - ONE_DAY:
         return Streak(days=0, includes_today=False, last_entry_date=last)
     days, counted = 1, last
-    while latest_day_before(local_day_start(counted, zone)) == counted - ONE_DAY:
+    while counted > date.min and latest_day_before(
+            local_day_start(counted, zone)) == counted - ONE_DAY:
         days, counted = days + 1, counted - ONE_DAY
     return Streak(days=days, includes_today=last == today, last_entry_date=last)
 
@@ -72,7 +73,7 @@ def on_this_day(user: User, today: date | None = None,
         .order_by(Entry.created_at.asc()).limit(1))
     if oldest is None:
         return []
-    first_year = max(oldest.astimezone(zone).year, MINYEAR + 1)
+    first_year = max(in_zone(oldest, zone).year, MINYEAR + 1)
     found: list[tuple[int, list[Entry]]] = []
     for year in range(today.year - 1, first_year - 1, -1):
         days = same_days_in(year, today)
@@ -81,7 +82,7 @@ def on_this_day(user: User, today: date | None = None,
         entries = list(db.session.scalars(
             owned(Entry, user)
             .where(Entry.created_at >= local_day_start(days[0], zone),
-                   Entry.created_at < local_day_start(days[-1] + ONE_DAY, zone))
+                   Entry.created_at < local_day_end(days[-1], zone))
             .options(selectinload(Entry.tags), selectinload(Entry.reframe))
             .order_by(Entry.created_at.asc(), Entry.id.asc())
             .limit(limit_per_year)))

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from journal.exports.batches import EntryReader, EntryRecord, ExportOwner, tag_counts
 from journal.exports.writing import chunked, entry_text
+from journal.timezones import in_zone
 
 TAG_SYMBOL = "@"
 
@@ -23,7 +24,7 @@ def jrnl_entry(record: EntryRecord, owner: ExportOwner) -> dict:
     """One element of ``entries``. ``title`` is the entry's own title or empty (jrnl
     takes a title from the first line; an untitled entry keeps all its text in
     ``body``); a reframe's body is its guided sections, then its free text."""
-    local = record.created_at.astimezone(owner.zone)
+    local = in_zone(record.created_at, owner.zone)
     return {
         "title": record.title or "",
         "body": entry_text(record),

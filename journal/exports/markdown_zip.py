@@ -19,6 +19,7 @@ from journal.exports.writing import CHUNK_SIZE, entry_text
 from journal.exports.zipstream import StreamingZip
 from journal.models.entries import display_title
 from journal.tags.names import InvalidTag, canonical_tag
+from journal.timezones import in_zone
 from journal.transfer.markdown_layout import FRONT_MATTER_FENCE
 
 SLUG_LENGTH = 50
@@ -89,7 +90,7 @@ def _shown_tag(name: str, display_name: str) -> str:
 
 
 def _local_iso(moment: datetime, owner: ExportOwner) -> str:
-    return moment.astimezone(owner.zone).isoformat(timespec="seconds")
+    return in_zone(moment, owner.zone).isoformat(timespec="seconds")
 
 
 def entry_file(record: EntryRecord, owner: ExportOwner) -> str:
@@ -148,7 +149,7 @@ def markdown_zip(owner: ExportOwner, reader: EntryReader,
     names = FileNames()
     with StreamingZip() as archive:
         for record in reader:
-            local = record.created_at.astimezone(owner.zone)
+            local = in_zone(record.created_at, owner.zone)
             year = f"{local.year:04d}"
             stem = f"{year}/{year}-{local:%m-%d-%H%M}-{slug(record_title(record))}"
             name = names.claim(stem, record.created_at)

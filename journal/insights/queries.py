@@ -15,10 +15,11 @@ from journal.extensions import db
 from journal.insights.localtime import local_date, offset_segments
 from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User
 from journal.ownership import owned
-from journal.timezones import local_day_end, local_day_start, local_today, zone_for
+from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
 
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 TOP_TAGS = 8
+EARLIEST_DAY = date(1900, 1, 1)  # the earliest day the all-time range shows, as the calendar
 
 
 @dataclass
@@ -73,13 +74,17 @@ class Insights:
 
 
 def range_bounds(user: User, key: str) -> tuple[date, date]:
-    """First and last local date of the range ``key`` (30, 90, 365 days or all)."""
+    """First and last local date of the range ``key`` (30, 90, 365 days or all). All
+    time begins at the first entry, but not before :data:`EARLIEST_DAY` (an imported
+    entry dated year 1 would otherwise ask for two thousand years of charts)."""
     today = local_today(user)
     days = RANGES.get(key, 90)
     if days is not None:
         return today - timedelta(days=days - 1), today
     first = db.session.scalar(owned(Entry, user).with_only_columns(func.min(Entry.created_at)))
-    return (first.astimezone(zone_for(user)).date() if first else today), today
+    if first is None:
+        return today, today
+    return min(max(in_zone(first, zone_for(user)).date(), EARLIEST_DAY), today), today
 
 
 def insights_for(user: User, start: date, end: date) -> Insights:

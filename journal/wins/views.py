@@ -16,7 +16,7 @@ from journal.extensions import db
 from journal.models import Entry
 from journal.pagination import paginate_entries
 from journal.tags.queries import tag_names
-from journal.timezones import zone_for
+from journal.timezones import in_zone, zone_for
 from journal.wins import bp
 from journal.wins.forms import WinFilterForm
 from journal.wins.queries import first_win_at, wins_of
@@ -72,7 +72,7 @@ def brag():
     start = form.start.data
     if start is None:
         first = first_win_at(statement)
-        start = min(first.astimezone(zone).date(), end) if first else end
+        start = min(in_zone(first, zone).date(), end) if first else end
     statement = (statement.options(selectinload(Entry.tags), selectinload(Entry.reframe))
                  .order_by(Entry.created_at.asc(), Entry.id.asc())
                  .execution_options(yield_per=BRAG_BATCH))
@@ -105,7 +105,7 @@ def _brag_document(statement: Select[tuple[Entry]], zone: tzinfo, *, start: date
 
 
 def _win_markdown(entry: Entry, zone: tzinfo) -> str:
-    day = entry.created_at.astimezone(zone).date()
+    day = in_zone(entry.created_at, zone).date()
     parts = [f"## {_long_date(day)}: {entry.display_title}\n"]
     if entry.win_part:
         parts.append(f"**My part:** {entry.win_part.strip()}\n")
