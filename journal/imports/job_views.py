@@ -30,7 +30,7 @@ def _status(job: ImportJob) -> dict:
             "percent": job.percent, "finished": job.finished}
 
 
-@bp.route("/jobs/<int:job_id>")
+@bp.route("/jobs/<id:job_id>")
 @login_required
 def job(job_id: int):
     """The job's progress, and what it did once finished; 404 unless it is yours."""
@@ -39,14 +39,14 @@ def job(job_id: int):
                            refresh=REFRESH_SECONDS)
 
 
-@bp.route("/jobs/<int:job_id>/status")
+@bp.route("/jobs/<id:job_id>/status")
 @login_required
 def job_status(job_id: int):
     """The job's state and progress as JSON, for the page's script; 404 unless yours."""
     return _status(get_owned_or_404(ImportJob, job_id, current_user))
 
 
-@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
+@bp.route("/jobs/<id:job_id>/cancel", methods=["POST"])
 @login_required
 def cancel_job_view(job_id: int):
     """Stop the job and remove what it wrote; nothing of it ever shows. 404 unless
