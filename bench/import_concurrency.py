@@ -123,6 +123,7 @@ class Figures:
     import_seconds: float = 0.0
     job_state: str = ""
     imported: int = 0
+    worker_peaks_mb: list[float] = field(default_factory=list)
 
     def report(self) -> str:
         return (f"import: {self.imported:,} entries, {self.job_state}, "
@@ -130,7 +131,9 @@ class Figures:
                 f"(the confirm request itself {self.confirm_seconds:.1f} s)\n"
                 f"meanwhile: {len(self.saves)} saves, slowest {max(self.saves, default=0):.3f} s; "
                 f"{len(self.sign_ins)} sign-ins, slowest {max(self.sign_ins, default=0):.3f} s; "
-                f"{len(self.failures)} failed")
+                f"{len(self.failures)} failed\n"
+                f"peak worker memory (VmHWM): "
+                f"{', '.join(f'{peak:.0f} MB' for peak in self.worker_peaks_mb)}")
 
 
 def free_port() -> int:
@@ -253,6 +256,17 @@ def import_while_writing(port: int, data: bytes, *, deadline: float = 600) -> Fi
     return figures
 
 
+def worker_peaks_mb(master: int) -> list[float]:
+    """The peak resident memory (VmHWM) of each gunicorn worker of ``master``, in MB."""
+    peaks = []
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kilobytes = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+        peaks.append(kilobytes / 1024)
+    return sorted(peaks, reverse=True)
+
+
 def run_scenario(folder: Path, entries: int, workers: int = 3) -> Figures:
     """Migrate a fresh database in ``folder``, serve it with gunicorn, and measure."""
     database = folder / "journal.sqlite3"
@@ -269,6 +283,7 @@ def run_scenario(folder: Path, entries: int, workers: int = 3) -> Figures:
     try:
         wait_until_healthy(server, port)
         figures = import_while_writing(port, data)
+        figures.worker_peaks_mb = worker_peaks_mb(server.pid)
     finally:
         server.terminate()
         try:
