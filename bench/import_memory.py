@@ -163,9 +163,11 @@ def files(limit: int) -> dict[str, tuple[str, bytes]]:
     }
 
 
-def measure(path: Path, filename: str) -> dict:
-    """Read ``path`` in a fresh process; its figures as a dict."""
-    result = subprocess.run([sys.executable, __file__, "--child", str(path), filename],
+def measure(path: Path, filename: str, whole: bool = False) -> dict:
+    """Read ``path`` in a fresh process (with ``whole``, import it as a job does); its
+    figures as a dict."""
+    result = subprocess.run([sys.executable, __file__, "--child", str(path), filename,
+                             "whole" if whole else "read"],
                             cwd=ROOT, capture_output=True, text=True, check=False,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     if result.returncode != 0:
@@ -189,8 +191,9 @@ def reset_peak() -> None:
         clear.write("5")
 
 
-def child(path: str, filename: str) -> None:
-    """Runs in the fresh process: the upload's path through the reader and preview."""
+def child(path: str, filename: str, mode: str) -> None:
+    """Runs in the fresh process: the upload's path through the reader and preview, or
+    with ``mode`` "whole" the import job that writes the file's entries."""
     sys.path.insert(0, str(ROOT))
     from zoneinfo import ZoneInfo
 
@@ -213,6 +216,9 @@ def child(path: str, filename: str) -> None:
         db.session.add(user)
         db.session.commit()
         data = Path(path).read_bytes()
+        if mode == "whole":
+            print(json.dumps(whole_import(user, data, filename)))
+            return
         reset_peak()
         before = memory("VmRSS")
         started = time.perf_counter()
@@ -230,13 +236,45 @@ def child(path: str, filename: str) -> None:
                       "outcome": outcome}))
 
 
+def whole_import(user, data: bytes, filename: str) -> dict:
+    """Import ``data`` into ``user``'s journal as the web's job runner does: a job read,
+    planned and written in batches by one worker."""
+    from zoneinfo import ZoneInfo
+
+    from journal.extensions import db
+    from journal.imports import readers
+    from journal.imports.jobs import queue_file, run_job
+    from journal.transfer.document import ImportProblem
+
+    try:
+        fmt = readers.read_journal(data, filename=filename, format=None,
+                                   zone=ZoneInfo("UTC")).format
+    except ImportProblem as problem:
+        return {"size": len(data), "growth": 0, "seconds": 0.0,
+                "outcome": f"refused: {str(problem)[:160]}"}
+    job = queue_file(user, filename=filename, fmt=fmt, timezone="UTC", data=data,
+                     date_undated=False, worker="bench")
+    db.session.commit()
+    job_id = job.id
+    reset_peak()
+    before = memory("VmRSS")
+    started = time.perf_counter()
+    state = run_job(job_id, "bench")
+    seconds = time.perf_counter() - started
+    peak = memory("VmHWM")
+    return {"size": len(data), "growth": max(0, peak - before), "seconds": seconds,
+            "outcome": f"imported: job {state}"}
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        child(sys.argv[2], sys.argv[3])
+        child(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mib", type=int, default=64, help="the largest upload, in MiB")
     parser.add_argument("--only", nargs="*", help="measure only these files")
+    parser.add_argument("--whole", action="store_true",
+                        help="import each file as a job does, not only read it")
     options = parser.parse_args()
     makers = files(options.mib * MiB)
     print(f"{'file':<24} {'size':>9} {'growth':>9} {'ratio':>6} {'time':>7}  outcome")
@@ -248,7 +286,7 @@ def main() -> None:
             path = Path(folder) / filename
             path.write_bytes(data)
             del data
-            figures = measure(path, filename)
+            figures = measure(path, filename, whole=options.whole)
             path.unlink()
             if "error" in figures:
                 print(f"{name:<24} failed: {figures['error']}")
