@@ -166,11 +166,16 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> None:
         raise RuntimeError(result.stdout + result.stderr)
 
 
-def wait_until_healthy(server: subprocess.Popen, port: int) -> None:
+def wait_until_healthy(server: subprocess.Popen, port: int, log: Path | None = None) -> None:
+    """Return once gunicorn answers /healthz; raise RuntimeError (with ``log``'s text)
+    when it stops or does not answer within 30 s."""
+    def tail() -> str:
+        return f":\n{log.read_text()[-3000:]}" if log is not None else ""
+
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped with {server.returncode}")
+            raise RuntimeError(f"gunicorn stopped with {server.returncode}{tail()}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz")
@@ -181,7 +186,7 @@ def wait_until_healthy(server: subprocess.Popen, port: int) -> None:
         finally:
             connection.close()
         time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become healthy")
+    raise RuntimeError(f"gunicorn did not become healthy{tail()}")
 
 
 def other_person(port: int, figures: Figures, stop: threading.Event) -> None:
@@ -281,7 +286,7 @@ def run_scenario(folder: Path, entries: int, workers: int = 3) -> Figures:
         server = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
                                   env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     try:
-        wait_until_healthy(server, port)
+        wait_until_healthy(server, port, log)
         figures = import_while_writing(port, data)
         figures.worker_peaks_mb = worker_peaks_mb(server.pid)
     finally:

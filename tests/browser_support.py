@@ -1,6 +1,7 @@
 """A live server and a Chromium for the browser tests."""
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -106,6 +107,17 @@ def register(page, base, username="ana"):
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(f"{base}/")
+
+
+def write(page, base, body, tags="", title=""):
+    """Write an entry through the write page and wait for its page."""
+    page.goto(f"{base}/entries/new")
+    if title:
+        page.get_by_label("Title (optional)").fill(title)
+    page.get_by_label("Entry").fill(body)
+    page.get_by_label("Tags").fill(tags)
+    page.get_by_role("button", name="Save entry").click()
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
 
 
 def audit(page, label: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import User
-from tests.browser_support import audit, register, screenshot
+from tests.browser_support import audit, register, screenshot, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,11 +101,7 @@ def test_mark_a_win_on_the_entry_page_then_edit_and_unmark_it(browser, live_serv
             if message.type == "error" else None)
     shot = f"{viewport}-{scheme}"
     register(page, base)
-    page.goto(f"{base}/entries/new")
-    page.get_by_label("Title (optional)").fill("Gave the talk")
-    page.get_by_label("Entry").fill("The room was full and the questions were good.")
-    page.get_by_role("button", name="Save entry").click()
-    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    write(page, base, "The room was full and the questions were good.", title="Gave the talk")
     entry_url = page.url
 
     part = page.get_by_role("textbox", name="Your part in it")
@@ -148,10 +144,7 @@ def test_marking_a_win_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     register(page, base)
-    page.goto(f"{base}/entries/new")
-    page.get_by_label("Entry").fill("Closed the oldest ticket.")
-    page.get_by_role("button", name="Save entry").click()
-    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
+    write(page, base, "Closed the oldest ticket.")
     page.get_by_text("Mark as a win", exact=True).click()
     page.get_by_role("textbox", name="Your part in it").fill("I read the whole thread first.")
     page.get_by_role("button", name="Save as a win").click()

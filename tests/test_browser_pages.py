@@ -16,14 +16,6 @@ NARROW = {"width": 360, "height": 760}
 DESKTOP = {"width": 1280, "height": 900}
 SCHEMES = ["light", "dark"]
 
-def write(page, base, body, tags=""):
-    page.goto(f"{base}/entries/new")
-    page.get_by_label("Entry").fill(body)
-    page.get_by_label("Tags").fill(tags)
-    page.get_by_role("button", name="Save entry").click()
-    page.wait_for_url(re.compile(rf"{re.escape(base)}/entries/\d+$"))
-
-
 def shoot(page, name: str, scheme: str) -> None:
     """Full-page screenshots of the current page 390 and 1280 px wide, named by width."""
     for size in (PHONE, DESKTOP):

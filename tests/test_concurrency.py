@@ -18,6 +18,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from bench.import_concurrency import wait_until_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # A small fixed range, so the test also runs where only a few local ports may be used.
@@ -120,24 +122,6 @@ def run(*args: str, env: dict, stdin: str | None = None) -> None:
     result = subprocess.run([str(BIN / "flask"), "--app", "journal", *args], env=env, cwd=ROOT,
                             input=stdin, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def wait_until_healthy(server: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn stopped with {server.returncode}:\n{log.read_text()}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not become healthy:\n{log.read_text()}")
 
 
 @pytest.mark.slow
