@@ -3,9 +3,7 @@
 succeed and every entry must be in an intact database afterwards."""
 
 import http.client
-import os
 import re
-import secrets
 import socket
 import sqlite3
 import subprocess
@@ -18,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from bench.import_concurrency import wait_until_healthy
+from bench.import_concurrency import flask, server_env, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -118,31 +116,13 @@ def write_entries(port: int, number: int) -> tuple[list[int], list[str]]:
     return ids, problems
 
 
-def run(*args: str, env: dict, stdin: str | None = None) -> None:
-    result = subprocess.run([str(BIN / "flask"), "--app", "journal", *args], env=env, cwd=ROOT,
-                            input=stdin, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 @pytest.mark.slow
 def test_parallel_writers_through_gunicorn_lose_nothing(tmp_path):
     database = tmp_path / "journal.sqlite3"
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("JOURNAL_", "GUNICORN_"))}
-    env.update({
-        "JOURNAL_DATABASE_URL": f"sqlite:///{database}",
-        "JOURNAL_SECRET_KEY": secrets.token_urlsafe(36),
-        "JOURNAL_SECURE_COOKIES": "false",
-        "JOURNAL_PASSWORD_HASH_TIME_COST": "1",
-        "JOURNAL_PASSWORD_HASH_MEMORY_COST": "8",
-        "JOURNAL_PASSWORD_HASH_PARALLELISM": "1",
-        "JOURNAL_WORKERS": "3",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-    })
-    run("db", "upgrade", env=env)
-    run("create-user", USERNAME, "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    env = server_env(database, port, workers=3)
+    flask(env, "db", "upgrade")
+    flask(env, "create-user", USERNAME, "--password-stdin", stdin=PASSWORD + "\n")
 
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
