@@ -9,6 +9,7 @@ assembled. Every lookup filters on the owner too, so another user's words can ne
 matched, ranked or counted.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -52,18 +53,20 @@ class IndexHealth:
             self.documents == self.entries)
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     """What both kinds share: the table the documents live in, the column holding the
     entry id, and the health check written against those two names."""
 
     documents: ClassVar[str]
     key: ClassVar[str]
 
+    @abstractmethod
     def delete(self, connection: Connection, entry_ids: list[int]) -> None:
-        raise NotImplementedError
+        """Write side: drop the documents of ``entry_ids``."""
 
+    @abstractmethod
     def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
-        raise NotImplementedError
+        """Write side: add ``documents`` (replacing none: delete first)."""
 
     def clear(self, connection: Connection) -> None:
         connection.execute(text(f"DELETE FROM {self.documents}"))  # noqa: S608 - fixed name
@@ -73,14 +76,14 @@ class SearchBackend:
         connection.execute(text(f"DELETE FROM {self.documents} WHERE {self.key} "  # noqa: S608
                                 "NOT IN (SELECT id FROM entries)"))
 
+    @abstractmethod
     def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
         """``(entry_id, score)`` of the owner's documents matching every group and no
         excluded term; higher scores are better matches. ``groups`` is not empty."""
-        raise NotImplementedError
 
+    @abstractmethod
     def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
         """``entry_id`` of the owner's documents containing any of ``terms`` (not empty)."""
-        raise NotImplementedError
 
     def health(self, query: Callable[[str], Sequence]) -> IndexHealth:
         """Count documents against entries. ``query`` runs one SQL statement and returns
