@@ -18,7 +18,7 @@ from sqlalchemy.engine import Row
 
 from journal.extensions import db
 from journal.models import REFRAME, Entry, EntryTag, Prompt, PromptHide, Reframe, Tag, User
-from journal.ownership import hidden_entry_ids, own_prompts, owned
+from journal.ownership import own_prompts, owned, visible_links
 from journal.timezones import zone_for
 
 BATCH_SIZE = 500
@@ -187,7 +187,7 @@ def tag_counts(owner_id: int) -> list[tuple[str, int]]:
                  .with_only_columns(Tag.name, func.count(EntryTag.entry_id),
                                     maintain_column_froms=True)
                  .join(EntryTag, EntryTag.tag_id == Tag.id)
-                 .where(EntryTag.entry_id.not_in(hidden_entry_ids(owner_id)))
+                 .where(visible_links(owner_id))
                  .group_by(Tag.name))
     return sorted((name, count) for name, count in db.session.execute(statement))
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 
 from journal.extensions import db
 from journal.models import Entry, EntryTag, Tag, User
-from journal.ownership import hidden_entry_ids, owned, owned_columns
+from journal.ownership import owned, owned_columns, visible_links
 from journal.tags.names import InvalidTag, ancestors, canonical_tag
 
 
@@ -26,7 +26,7 @@ def tag_tree(owner: User) -> list[TagNode]:
     # links is several times slower at 100,000 entries.
     entry_count = (
         select(func.count()).select_from(EntryTag).where(
-            EntryTag.tag_id == Tag.id, EntryTag.entry_id.not_in(hidden_entry_ids(owner)))
+            EntryTag.tag_id == Tag.id, visible_links(owner))
         .correlate(Tag).scalar_subquery()
     )
     rows = db.session.execute(
