@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from journal import database  # noqa: F401 - installs the SQLite connection hooks
     from journal.auth.sessions import init_login_manager
     from journal.extensions import csrf, db, migrate
+    from journal.totals import tracking  # noqa: F401 - keeps the totals exact at each flush
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),

@@ -27,6 +27,7 @@ from journal.operations.check import check_database
 from journal.operations.common import OperationError, sqlite_file
 from journal.operations.copy import copy_to_postgres, postgres_url
 from journal.prompts.sync import sync_prompts
+from journal.totals import recount_owner
 
 MAX_DEMO_ENTRIES = 1_000_000
 
@@ -87,6 +88,7 @@ def demo_data_command(username: str, count: int, seed: int | None) -> None:
         )
     started = time.perf_counter()
     result = insert_demo_entries(user.id, count, seed=seed)
+    recount_owner(user.id)
     db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(

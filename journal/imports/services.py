@@ -34,6 +34,7 @@ from journal.models import (
 )
 from journal.ownership import own_prompts, owned_columns
 from journal.tags.names import canonical_tag, display_form, inline_tags, merge_tag_lists
+from journal.totals import recount_owner
 from journal.transfer.document import (
     REFRAME_TEXT_FIELDS,
     ImportedEntry,
@@ -186,11 +187,12 @@ def prepare_import(owner: User, plan: ImportPlan, result: ImportResult, *,
 
 def finish_import(owner: User, plan: ImportPlan) -> None:
     """The account's settings from the file, with the last entries: hidden prompts and
-    the time zone."""
+    the time zone; then the account's totals are counted again, with the new entries."""
     _store_hidden_prompts(owner, plan.journal)
     if plan.timezone_change:
         owner.timezone = plan.timezone_change
         db.session.flush()
+    recount_owner(owner.id)
 
 
 def write_entries(owner: User, plan: ImportPlan, first: int, stop: int, targets: Targets, *,

@@ -160,6 +160,9 @@ class Tag(OwnedMixin, db.Model):
     # owner uses the tag themselves).
     import_job_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("import_jobs.id", ondelete="SET NULL"), index=True)
+    # Visible entries with exactly this tag, kept up to date with every write
+    # (:mod:`journal.totals`).
+    entry_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     entries: Mapped[list[Entry]] = relationship(secondary="entry_tags", back_populates="tags")
 

@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     # IANA name such as "Europe/Berlin"; None means the server's zone.
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The zone the account's day totals were counted in (journal.totals); when it is no
+    # longer the zone the account sees, they are counted again.
+    totals_zone: Mapped[str | None] = mapped_column(String(64))
     # When the account last signed in or saved something (reads are not recorded).
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -19,6 +19,7 @@ from journal.models import Entry, EntryTag, Tag, User, utcnow
 from journal.ownership import owned, owned_update
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
 from journal.tags.queries import subtree_condition
+from journal.totals import lock_owner, refresh_tag_counts
 
 BODY_BATCH = 500
 
@@ -49,6 +50,7 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool, BodyRewr
     Raises :class:`InvalidTag` when the new name, or a child's new name, is invalid.
     """
     new = canonical_tag(raw_new)
+    lock_owner(owner.id)
     if new == old:
         shown = display_form(raw_new)
         db.session.execute(owned_update(Tag, owner).where(Tag.name == old)
@@ -60,7 +62,7 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool, BodyRewr
     sources = list(db.session.scalars(owned(Tag, owner).where(subtree_condition(old))))
     affected_entries = set(db.session.scalars(
         select(EntryTag.entry_id).where(EntryTag.tag_id.in_([tag.id for tag in sources]))))
-    merged = False
+    merged, merged_into = False, []
     for tag in sources:
         target_name = new + tag.name[len(old):]
         canonical_tag(target_name)  # raises if a child's new name would be too long
@@ -83,7 +85,9 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool, BodyRewr
             )
         )
         db.session.delete(tag)
+        merged_into.append(target.id)
     db.session.flush()
+    refresh_tag_counts(owner.id, merged_into)
     return new, merged, BodyRewrite(owner, lambda body: rename_inline_tags(body, old, new),
                                     sorted(affected_entries))
 

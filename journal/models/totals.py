@@ -1,0 +1,38 @@
+"""Running totals per local day, kept up to date in the same transaction as each write
+(:mod:`journal.totals`), so that pages which show figures over a whole journal (the
+streak, insights, the calendar) read one small row per day instead of every entry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from journal.extensions import db
+
+
+class DayTotal(db.Model):
+    """What an owner wrote on one local day (in the zone named by
+    ``User.totals_zone``). Only days with at least one visible entry have a row."""
+
+    __tablename__ = "day_totals"
+
+    owner_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    words: Mapped[int] = mapped_column(Integer, default=0)
+    wins: Mapped[int] = mapped_column(Integer, default=0)
+    # Reframes written that day, and the sums and numbers of the beliefs they rated,
+    # for exact daily averages.
+    reframes: Mapped[int] = mapped_column(Integer, default=0)
+    belief_before_sum: Mapped[int] = mapped_column(Integer, default=0)
+    belief_before_count: Mapped[int] = mapped_column(Integer, default=0)
+    belief_after_sum: Mapped[int] = mapped_column(Integer, default=0)
+    belief_after_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Consecutive days with entries ending on this day (1 when the day before has none).
+    streak: Mapped[int] = mapped_column(Integer, default=1)
+
+    def __repr__(self) -> str:
+        return f"<DayTotal {self.owner_id} {self.day} {self.entries}>"

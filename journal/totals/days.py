@@ -1,0 +1,204 @@
+"""Figures per local day: how many entries, words and wins, the reframes' beliefs, and
+the streak (consecutive days with entries) ending on each day.
+
+A day is a date in the owner's zone. The rows are counted in the zone the account sees;
+``User.totals_zone`` names it, and when that zone changes (in settings, by an import,
+or because the server's default moved) the rows are counted again.
+
+Small changes recount only the days they touch (one indexed range per day) and walk the
+streak forward from the earliest day whose presence changed, stopping as soon as the
+stored runs agree again: writing today's entry reads and writes one row.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from journal.extensions import db
+from journal.models import DayTotal, Entry, Reframe, User
+from journal.ownership import owned_columns
+from journal.timezones import in_zone, local_day_end, local_day_start, zone_for
+from journal.totals.tag_counts import refresh_tag_counts
+
+ONE_DAY = timedelta(days=1)
+# A write that touches more days than this recounts the whole journal in one pass.
+MAX_DAYS_PER_REFRESH = 64
+INSERT_BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    entries: int = 0
+    words: int = 0
+    wins: int = 0
+    reframes: int = 0
+    belief_before_sum: int = 0
+    belief_before_count: int = 0
+    belief_after_sum: int = 0
+    belief_after_count: int = 0
+    streak: int = 0
+
+
+COUNTED = tuple(item.name for item in fields(DayFigures) if item.name != "streak")
+_table = DayTotal.__table__
+
+
+def _connection() -> Connection:
+    return db.session.connection()
+
+
+def _account(owner_id: int) -> SimpleNamespace:
+    timezone, totals_zone = _connection().execute(
+        select(User.timezone, User.totals_zone).where(User.id == owner_id)).one()
+    return SimpleNamespace(timezone=timezone, totals_zone=totals_zone)
+
+
+def zone_key(account) -> str:
+    """The name of the zone ``account`` sees its days in."""
+    return zone_for(account).key
+
+
+def _figure_columns():
+    return (func.count(Entry.id), func.coalesce(func.sum(Entry.word_count), 0),
+            func.coalesce(func.sum(case((Entry.is_win, 1), else_=0)), 0),
+            func.count(Reframe.entry_id), func.coalesce(func.sum(Reframe.belief_before), 0),
+            func.count(Reframe.belief_before), func.coalesce(func.sum(Reframe.belief_after), 0),
+            func.count(Reframe.belief_after))
+
+
+def counted_days(owner_id: int) -> dict[date, DayFigures]:
+    """The owner's figures per local day counted afresh from the visible entries, with
+    streaks: what :func:`stored_days` must equal. Reads every entry (for rebuilds and
+    checks, not for pages)."""
+    zone = zone_for(_account(owner_id))
+    rows = db.session.execute(
+        owned_columns(Entry, owner_id, Entry.created_at, Entry.word_count, Entry.is_win,
+                      Reframe.entry_id, Reframe.belief_before, Reframe.belief_after)
+        .outerjoin(Reframe, Reframe.entry_id == Entry.id)
+        .execution_options(yield_per=5_000))
+    sums: dict[date, list[int]] = {}
+    for created_at, words, is_win, reframe_id, before, after in rows:
+        day = sums.setdefault(in_zone(created_at, zone).date(), [0] * len(COUNTED))
+        day[0] += 1
+        day[1] += words or 0
+        day[2] += bool(is_win)
+        if reframe_id is not None:
+            day[3] += 1
+            if before is not None:
+                day[4] += before
+                day[5] += 1
+            if after is not None:
+                day[6] += after
+                day[7] += 1
+    return _with_streaks({day: DayFigures(*values) for day, values in sums.items()})
+
+
+def _with_streaks(days: dict[date, DayFigures]) -> dict[date, DayFigures]:
+    result, previous, run = {}, None, 0
+    for day in sorted(days):
+        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
+        result[day] = replace(days[day], streak=run)
+        previous = day
+    return result
+
+
+def stored_days(owner_id: int) -> dict[date, DayFigures]:
+    """The owner's stored day totals."""
+    rows = _connection().execute(
+        select(_table.c.day, *(_table.c[name] for name in (*COUNTED, "streak")))
+        .where(_table.c.owner_id == owner_id))
+    return {day: DayFigures(*values) for day, *values in rows}
+
+
+def rebuild_days(owner_id: int) -> None:
+    """Count the owner's days afresh (in the zone the account sees now) and store them."""
+    account = _account(owner_id)
+    days = counted_days(owner_id)
+    connection = _connection()
+    connection.execute(delete(_table).where(_table.c.owner_id == owner_id))
+    rows = [{"owner_id": owner_id, "day": day, **vars(figures)} for day, figures in days.items()]
+    for start in range(0, len(rows), INSERT_BATCH):
+        connection.execute(insert(_table), rows[start:start + INSERT_BATCH])
+    users = User.__table__
+    connection.execute(update(users).where(users.c.id == owner_id)
+                       .values(totals_zone=zone_key(account)))
+
+
+def refresh_days(owner_id: int, moments: Iterable[datetime]) -> None:
+    """Recount the owner's local days holding ``moments`` (times of entries written,
+    changed or removed) and mend the streaks after them. Recounts everything instead when
+    the stored days were counted in another zone or too many days changed."""
+    account = _account(owner_id)
+    zone = zone_for(account)
+    days = {in_zone(moment, zone).date() for moment in moments}
+    if account.totals_zone is None:  # never counted (an account from before totals)
+        rebuild_days(owner_id)
+        refresh_tag_counts(owner_id)
+        return
+    if account.totals_zone != zone.key or len(days) > MAX_DAYS_PER_REFRESH:
+        rebuild_days(owner_id)
+        return
+    connection = _connection()
+    stored = dict(connection.execute(
+        select(_table.c.day, _table.c.streak)
+        .where(_table.c.owner_id == owner_id, _table.c.day.in_(days))).all())
+    changed_presence = []
+    for day in sorted(days):
+        figures = _count_day(owner_id, zone, day)
+        key = (_table.c.owner_id == owner_id) & (_table.c.day == day)
+        if figures.entries == 0:
+            if day in stored:
+                connection.execute(delete(_table).where(key))
+                changed_presence.append(day)
+        elif day in stored:
+            connection.execute(update(_table).where(key).values(**_counted(figures)))
+        else:
+            connection.execute(insert(_table).values(owner_id=owner_id, day=day, streak=0,
+                                                     **_counted(figures)))
+            changed_presence.append(day)
+    if changed_presence:
+        _mend_streaks(owner_id, changed_presence[0], changed_presence[-1])
+
+
+def _counted(figures: DayFigures) -> dict[str, int]:
+    return {name: getattr(figures, name) for name in COUNTED}
+
+
+def _count_day(owner_id: int, zone, day: date) -> DayFigures:
+    row = db.session.execute(
+        owned_columns(Entry, owner_id, *_figure_columns())
+        .outerjoin(Reframe, Reframe.entry_id == Entry.id)
+        .where(Entry.created_at >= local_day_start(day, zone),
+               Entry.created_at < local_day_end(day, zone))).one()
+    return DayFigures(*(int(value or 0) for value in row))
+
+
+def _mend_streaks(owner_id: int, first: date, last: date) -> None:
+    """Recompute the streaks from ``first`` on, until past ``last`` the stored runs agree
+    with the recomputed ones (every later run then agrees too)."""
+    connection = _connection()
+    previous_day = None if first == date.min else first - ONE_DAY
+    run = 0
+    if previous_day is not None:
+        run = connection.execute(select(_table.c.streak).where(
+            _table.c.owner_id == owner_id, _table.c.day == previous_day)).scalar() or 0
+    mended = []
+    rows = connection.execute(select(_table.c.day, _table.c.streak).where(
+        _table.c.owner_id == owner_id, _table.c.day >= first).order_by(_table.c.day))
+    for day, stored in rows:
+        run = run + 1 if previous_day is not None and day - previous_day == ONE_DAY else 1
+        if run != stored:
+            mended.append({"key_day": day, "streak": run})
+        elif day > last:
+            break
+        previous_day = day
+    rows.close()
+    if mended:
+        connection.execute(
+            update(_table).where(_table.c.owner_id == owner_id,
+                                 _table.c.day == bindparam("key_day"))
+            .values(streak=bindparam("streak")), mended)
