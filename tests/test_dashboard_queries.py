@@ -254,13 +254,15 @@ def test_on_this_day_without_entries_is_empty(user):
     assert on_this_day(user, today=date(2026, 3, 12)) == []
 
 
-def test_on_this_day_asks_once_for_the_first_year_then_once_a_year(app, user, write):
-    write(user, at("UTC", 2020, 6, 1, 9))  # the oldest entry: 2020 to 2025 are searched
+def test_on_this_day_reads_entries_only_of_the_years_that_have_some(app, user, write):
+    write(user, at("UTC", 2020, 6, 1, 9))  # the oldest entry: 2020 to 2025 are looked at
     write(user, at("UTC", 2024, 3, 12, 9))
+    write(user, at("UTC", 2026, 3, 11, 9))
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        if "FROM entries" in statement and "entry_tags" not in statement:
+        if ("FROM entries" in statement and "entry_tags" not in statement
+                or "FROM day_totals" in statement):
             statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
@@ -270,7 +272,8 @@ def test_on_this_day_asks_once_for_the_first_year_then_once_a_year(app, user, wr
         event.remove(db.engine, "before_cursor_execute", record)
 
     assert [year for year, _ in found] == [2024]
-    assert len(statements) == 1 + 6
+    # the first day with entries, the days of those years, and 2024's entries
+    assert ["FROM entries" in statement for statement in statements] == [False, False, True]
 
 
 def test_entries_carry_their_tags_for_the_cards(user, make_entry):

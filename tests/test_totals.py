@@ -176,7 +176,6 @@ def test_totals_of_an_account_from_before_them_are_counted_when_first_read(
     db.session.execute(type(logged_in).__table__.update().values(totals_zone=None))
     db.session.commit()
     db.session.expire_all()
-    assert "1 entry" in client.get("/tags/").get_data(as_text=True) or True
-    ensure_counted(logged_in)
+    client.get("/")  # the first page that reads the totals counts them
     assert_exact(logged_in)
     assert stored_days(logged_in.id)[NOW.date()].entries == 1

@@ -19,10 +19,11 @@ from sqlalchemy.orm import selectinload
 from journal.entries import bp
 from journal.entries.reflection import on_this_day, same_days_in
 from journal.extensions import db
-from journal.models import Entry, User
-from journal.ownership import owned
+from journal.models import DayTotal, Entry, User
+from journal.ownership import owned, owned_columns
 from journal.pagination import paginate_entries
-from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
+from journal.timezones import local_day_end, local_day_start, local_today, zone_for
+from journal.totals import ensure_counted
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years the calendar pages accept; others are 404
 ONE_DAY = timedelta(days=1)
@@ -84,19 +85,14 @@ def day_or_404(year: int, month: int, day: int) -> date:
 
 
 def entry_counts(user: User, month: Month) -> Counter[date]:
-    """How many entries ``user`` wrote on each local day of ``month``.
-
-    One query reads the creation times of the month's entries and nothing else; they
-    are sorted into local days here, so a day's bounds follow the user's zone
-    (daylight saving included) whatever the database."""
-    zone = zone_for(user)
+    """How many entries ``user`` wrote on each local day of ``month``, from the day
+    totals (one row per day with entries)."""
+    ensure_counted(user)
     after = month.shifted(1)
     end = after.first if after else date(LAST_YEAR + 1, 1, 1)
-    moments = db.session.scalars(
-        owned(Entry, user).with_only_columns(Entry.created_at)
-        .where(Entry.created_at >= local_day_start(month.first, zone),
-               Entry.created_at < local_day_start(end, zone)))
-    return Counter(in_zone(moment, zone).date() for moment in moments)
+    return Counter(dict(db.session.execute(
+        owned_columns(DayTotal, user, DayTotal.day, DayTotal.entries)
+        .where(DayTotal.day >= month.first, DayTotal.day < end)).all()))
 
 
 def entries_of_day(user: User, day: date, days: int = 1) -> Select[tuple[Entry]]:

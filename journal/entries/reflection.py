@@ -9,15 +9,16 @@ import calendar
 from dataclasses import dataclass
 from datetime import MINYEAR, date, datetime, timedelta
 
-from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
-from journal.models import Entry, User
-from journal.ownership import owned
-from journal.timezones import in_zone, local_day_end, local_day_start, zone_for
+from journal.models import DayTotal, Entry, User
+from journal.ownership import owned, owned_columns
+from journal.timezones import local_day_end, local_day_start, zone_for
+from journal.totals import ensure_counted
 
 ONE_DAY = timedelta(days=1)
+DAYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -31,30 +32,19 @@ def streak(user: User, today: date | None = None) -> Streak:
     """The run of consecutive local days with at least one entry that ends ``today``, or
     ends yesterday when nothing is written yet today.
 
-    Hops from day to day: for each day it asks only for the latest entry before that
-    day began (one probe of the (owner, created_at) index), so the cost grows with the
-    length of the streak, not with the number of entries written in it. The probe is
-    built once and reused, so each hop costs a fraction of a millisecond."""
+    One row of the day totals answers it: each day stores the run that ends on it."""
+    ensure_counted(user)
     zone = zone_for(user)
     today = today or datetime.now(zone).date()
-    probe = (
-        owned(Entry, user).with_only_columns(Entry.created_at)
-        .where(Entry.created_at < bindparam("before"))
-        .order_by(Entry.created_at.desc()).limit(1)
-    )
-
-    def latest_day_before(moment: datetime) -> date | None:
-        latest = db.session.execute(probe, {"before": moment}).scalar()
-        return in_zone(latest, zone).date() if latest else None
-
-    last = latest_day_before(local_day_end(today, zone))
-    if last is None or last < today - ONE_DAY:
+    latest = db.session.execute(
+        owned_columns(DayTotal, user, DayTotal.day, DayTotal.streak)
+        .where(DayTotal.day <= today).order_by(DayTotal.day.desc()).limit(1)).first()
+    if latest is None:
+        return Streak(days=0, includes_today=False, last_entry_date=None)
+    last, run = latest
+    if last < today - ONE_DAY:
         return Streak(days=0, includes_today=False, last_entry_date=last)
-    days, counted = 1, last
-    while counted > date.min and latest_day_before(
-            local_day_start(counted, zone)) == counted - ONE_DAY:
-        days, counted = days + 1, counted - ONE_DAY
-    return Streak(days=days, includes_today=last == today, last_entry_date=last)
+    return Streak(days=run, includes_today=last == today, last_entry_date=last)
 
 
 def on_this_day(user: User, today: date | None = None,
@@ -66,19 +56,12 @@ def on_this_day(user: User, today: date | None = None,
     February 29 is looked for only in leap years; on February 28 of a year that has no
     29th, the 29th of earlier leap years is shown too, so those entries surface yearly.
     """
+    ensure_counted(user)
     zone = zone_for(user)
     today = today or datetime.now(zone).date()
-    oldest = db.session.scalar(
-        owned(Entry, user).with_only_columns(Entry.created_at)
-        .order_by(Entry.created_at.asc()).limit(1))
-    if oldest is None:
-        return []
-    first_year = max(in_zone(oldest, zone).year, MINYEAR + 1)
     found: list[tuple[int, list[Entry]]] = []
-    for year in range(today.year - 1, first_year - 1, -1):
+    for year in years_written_on(user, today):
         days = same_days_in(year, today)
-        if not days:
-            continue
         entries = list(db.session.scalars(
             owned(Entry, user)
             .where(Entry.created_at >= local_day_start(days[0], zone),
@@ -89,6 +72,23 @@ def on_this_day(user: User, today: date | None = None,
         if entries:
             found.append((year, entries))
     return found
+
+
+def years_written_on(user: User, today: date) -> list[int]:
+    """The years before ``today``'s with an entry on its month and day (as
+    :func:`same_days_in` reads them), newest first, from the day totals."""
+    first = db.session.scalar(
+        owned_columns(DayTotal, user, DayTotal.day).order_by(DayTotal.day.asc()).limit(1))
+    if first is None:
+        return []
+    wanted = [day for year in range(today.year - 1, max(first.year, MINYEAR + 1) - 1, -1)
+              for day in same_days_in(year, today)]
+    years: set[int] = set()
+    for start in range(0, len(wanted), DAYS_PER_QUERY):
+        years.update(day.year for day in db.session.scalars(
+            owned_columns(DayTotal, user, DayTotal.day)
+            .where(DayTotal.day.in_(wanted[start:start + DAYS_PER_QUERY]))))
+    return sorted(years, reverse=True)
 
 
 def same_days_in(year: int, today: date) -> list[date]:

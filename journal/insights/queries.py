@@ -9,13 +9,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 
 from journal.extensions import db
 from journal.insights.localtime import local_date, offset_segments
-from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User
-from journal.ownership import owned
+from journal.models import DayTotal, Entry, EntryTag, Prompt, Tag, User
+from journal.ownership import owned, owned_columns
 from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
+from journal.totals import ensure_counted
 
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 TOP_TAGS = 8
@@ -88,43 +89,34 @@ def range_bounds(user: User, key: str) -> tuple[date, date]:
 
 
 def insights_for(user: User, start: date, end: date) -> Insights:
+    """The figures of ``user``'s local days ``start`` to ``end``: per-day counts and
+    beliefs from the day totals, tags and themes grouped in the database."""
+    ensure_counted(user)
     zone = zone_for(user)
     result = Insights(start=start, end=end)
+    _days(user, result)
     segments = offset_segments(zone, local_day_start(start, zone),
                                local_day_end(end, zone))
     for seg_start, seg_end, offset in segments:
         in_segment = (Entry.created_at >= seg_start, Entry.created_at < seg_end)
-        day = local_date(Entry.created_at, offset)
-        _per_day(user, result, day, in_segment)
-        _belief(user, result, day, in_segment)
-        _tags(user, result, day, in_segment)
+        _tags(user, result, local_date(Entry.created_at, offset), in_segment)
         _themes(user, result, in_segment)
     return result
 
 
-def _per_day(user: User, result, day, in_segment):
+def _days(user: User, result: Insights) -> None:
     rows = db.session.execute(
-        owned(Entry, user).with_only_columns(
-            day, func.count(), func.coalesce(func.sum(Entry.word_count), 0),
-            func.sum(case((Entry.is_win, 1), else_=0)))
-        .where(*in_segment).group_by(day))
-    for text, entries, words, wins in rows:
-        figures = result.days.setdefault(date.fromisoformat(text), DayFigures())
-        figures.entries += entries
-        figures.words += int(words)
-        figures.wins += int(wins or 0)
-
-
-def _belief(user: User, result, day, in_segment):
-    rows = db.session.execute(
-        owned(Entry, user).join(Reframe, Reframe.entry_id == Entry.id)
-        .with_only_columns(day, func.avg(Reframe.belief_before), func.avg(Reframe.belief_after),
-                           func.count())
-        .where(*in_segment).group_by(day))
-    for text, before, after, count in rows:
-        result.belief[date.fromisoformat(text)] = (
-            float(before) if before is not None else None,
-            float(after) if after is not None else None, count)
+        owned_columns(DayTotal, user, DayTotal.day, DayTotal.entries, DayTotal.words,
+                      DayTotal.wins, DayTotal.reframes, DayTotal.belief_before_sum,
+                      DayTotal.belief_before_count, DayTotal.belief_after_sum,
+                      DayTotal.belief_after_count)
+        .where(DayTotal.day >= result.start, DayTotal.day <= result.end))
+    for (day, entries, words, wins, reframes, before_sum, before_count, after_sum,
+         after_count) in rows:
+        result.days[day] = DayFigures(entries=entries, words=words, wins=wins)
+        if reframes:
+            result.belief[day] = (before_sum / before_count if before_count else None,
+                                  after_sum / after_count if after_count else None, reframes)
 
 
 def _tags(user: User, result, day, in_segment):

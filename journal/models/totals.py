@@ -10,15 +10,18 @@ from sqlalchemy import Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import db
+from journal.models.base import OwnedMixin
 
 
-class DayTotal(db.Model):
+class DayTotal(OwnedMixin, db.Model):
     """What an owner wrote on one local day (in the zone named by
-    ``User.totals_zone``). Only days with at least one visible entry have a row."""
+    ``User.totals_zone``). Only days with at least one visible entry have a row. Read
+    through :mod:`journal.ownership` like any other user data."""
 
     __tablename__ = "day_totals"
 
-    owner_id: Mapped[int] = mapped_column(
+    # The owner and the day are the key (and its index).
+    owner_id: Mapped[int] = mapped_column(  # type: ignore[assignment]
         Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     entries: Mapped[int] = mapped_column(Integer, default=0)

@@ -84,19 +84,16 @@ def _old_values(instance, name: str) -> list:
 def _notice_changes(session: Session, _context, _instances) -> None:
     pending: _Pending = session.info.setdefault(PENDING, _Pending())
     with session.no_autoflush:
-        for instance in session.new:
+        for instance in (*session.new, *session.deleted):
             if isinstance(instance, Entry):
                 _notice_entry(pending, instance, everything=True)
-        for instance in session.deleted:
-            if isinstance(instance, Entry):
-                _notice_entry(pending, instance, everything=True)
-            elif isinstance(instance, Reframe) and instance.entry is not None:
-                _notice_entry(pending, instance.entry, tags=False)
+            elif isinstance(instance, Reframe):
+                _notice_reframe(session, pending, instance, everything=True)
         for instance in session.dirty:
             if isinstance(instance, Entry):
                 _notice_entry(pending, instance)
             elif isinstance(instance, Reframe):
-                _notice_reframe(pending, instance)
+                _notice_reframe(session, pending, instance)
             elif isinstance(instance, User) and _changed(instance, ("timezone",)):
                 _owner(pending, instance.id).rebuild = True
     for owner_id in sorted(set(pending.owners) - pending.locked):
@@ -133,9 +130,15 @@ def _notice_entry(pending: _Pending, entry: Entry, *, everything: bool = False,
         owner.tags.extend(changed_tags)
 
 
-def _notice_reframe(pending: _Pending, reframe: Reframe) -> None:
-    if _changed(reframe, REFRAME_ATTRIBUTES) and reframe.entry is not None:
-        _notice_entry(pending, reframe.entry, tags=False)
+def _notice_reframe(session: Session, pending: _Pending, reframe: Reframe, *,
+                    everything: bool = False) -> None:
+    if not (everything or _changed(reframe, REFRAME_ATTRIBUTES)):
+        return
+    entry = reframe.entry
+    if entry is None and reframe.entry_id is not None:
+        entry = session.get(Entry, reframe.entry_id)
+    if entry is not None:
+        _notice_entry(pending, entry, tags=False)
 
 
 @event.listens_for(Session, "after_flush_postexec")
