@@ -2,7 +2,7 @@
 
 import os
 from datetime import MINYEAR, UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -12,6 +12,7 @@ from flask import current_app
 # The first and last moments a date can name, for day bounds at the ends of the calendar.
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 LATEST = datetime.max.replace(tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @cache
@@ -73,13 +74,21 @@ class HasTimezone(Protocol):
     timezone: str | None
 
 
+@lru_cache(maxsize=1024)
+def _zone_named(name: str) -> ZoneInfo | None:
+    """The zone called ``name``, ``None`` when there is none (looked up once a name)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def zone_for(user: HasTimezone | None) -> tzinfo:
     """The zone an account sees its times in; the default zone for nobody (or a visitor
     who is not signed in)."""
     name = getattr(user, "timezone", None)
-    if name and is_valid_timezone(name):
-        return ZoneInfo(name)
-    return ZoneInfo(default_timezone_name())
+    zone = _zone_named(name) if name else None
+    return zone or _zone_named(default_timezone_name()) or UTC_ZONE
 
 
 def zone_label(user: HasTimezone | None, moment: datetime | None = None) -> str:

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from journal.extensions import db
-from journal.insights.localtime import offset_segments
 from journal.insights.queries import insights_for, months_between, weekly
 from journal.models import Prompt, Reframe
 
@@ -49,15 +48,6 @@ def test_days_bucket_correctly_across_a_daylight_saving_change(user, make_entry)
     figures = insights_for(user, date(2026, 3, 1), date(2026, 3, 14))
     assert {day: value.entries for day, value in figures.days.items()} == {
         date(2026, 3, 7): 1, date(2026, 3, 8): 2, date(2026, 3, 9): 1}
-
-
-def test_offset_segments_split_at_the_transition():
-    zone = ZoneInfo("Europe/Berlin")
-    start = datetime(2026, 3, 28, tzinfo=UTC)
-    end = datetime(2026, 3, 31, tzinfo=UTC)
-    segments = offset_segments(zone, start, end)
-    assert [offset for _, _, offset in segments] == [3600, 7200]
-    assert segments[0][1] == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
 
 
 def test_weeks_and_months_across_a_year_boundary():

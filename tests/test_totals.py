@@ -14,9 +14,11 @@ from journal.extensions import db
 from journal.imports.jobs import work_available
 from journal.models import DayTotal, Entry, PendingImport, Tag
 from journal.totals import (
+    counted_day_tags,
     counted_days,
     counted_tag_counts,
     ensure_counted,
+    stored_day_tags,
     stored_days,
     stored_tag_counts,
 )
@@ -37,6 +39,7 @@ def assert_exact(*owners) -> None:
     for owner in owners:
         ensure_counted(owner)
         assert stored_days(owner.id) == counted_days(owner.id)
+        assert stored_day_tags(owner.id) == counted_day_tags(owner.id)
         assert stored_tag_counts(owner.id) == counted_tag_counts(owner.id)
 
 

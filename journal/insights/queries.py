@@ -1,19 +1,19 @@
-"""Figures about one's own writing, from SQL aggregates scoped to the owner.
+"""Figures about one's own writing, scoped to the owner.
 
-Every query groups in the database by local date (see :mod:`.localtime`), so the
-work grows with the number of days and tags, not with the number of entries read
-into Python.
+Per-day figures, beliefs and tags come from the running totals kept with every write
+(:mod:`journal.totals`), so the work grows with the number of days in the range, not
+with the number of entries written in them.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_, select
 
 from journal.extensions import db
-from journal.insights.localtime import local_date, offset_segments
-from journal.models import DayTotal, Entry, EntryTag, Prompt, Tag, User
+from journal.insights.months import month_text
+from journal.models import DayTagTotal, DayTotal, Entry, Prompt, Tag, User
 from journal.ownership import owned, owned_columns
 from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
 from journal.totals import ensure_counted
@@ -89,18 +89,14 @@ def range_bounds(user: User, key: str) -> tuple[date, date]:
 
 
 def insights_for(user: User, start: date, end: date) -> Insights:
-    """The figures of ``user``'s local days ``start`` to ``end``: per-day counts and
-    beliefs from the day totals, tags and themes grouped in the database."""
+    """The figures of ``user``'s local days ``start`` to ``end``, from the running totals
+    (:mod:`journal.totals`): days and beliefs, tags by month; and the themes of the
+    prompts answered, counted per prompt."""
     ensure_counted(user)
-    zone = zone_for(user)
     result = Insights(start=start, end=end)
     _days(user, result)
-    segments = offset_segments(zone, local_day_start(start, zone),
-                               local_day_end(end, zone))
-    for seg_start, seg_end, offset in segments:
-        in_segment = (Entry.created_at >= seg_start, Entry.created_at < seg_end)
-        _tags(user, result, local_date(Entry.created_at, offset), in_segment)
-        _themes(user, result, in_segment)
+    _tags(user, result)
+    _themes(user, result)
     return result
 
 
@@ -119,30 +115,42 @@ def _days(user: User, result: Insights) -> None:
                                   after_sum / after_count if after_count else None, reframes)
 
 
-def _tags(user: User, result, day, in_segment):
-    """Entries per tag and local month in one pass over the links; totals are the sums."""
-    month = func.substr(day, 1, 7)
+def _tags(user: User, result: Insights) -> None:
+    """Entries per tag and local month, summed from the day tag totals; totals are the
+    sums."""
+    month = month_text(DayTagTotal.day)
     rows = db.session.execute(
-        owned(Entry, user).join(EntryTag, EntryTag.entry_id == Entry.id)
-        .with_only_columns(month, EntryTag.tag_id, func.count())
-        .where(*in_segment).group_by(month, EntryTag.tag_id)).all()
+        owned_columns(DayTagTotal, user, month, DayTagTotal.tag_id, func.sum(DayTagTotal.entries))
+        .where(DayTagTotal.day >= result.start, DayTagTotal.day <= result.end)
+        .group_by(month, DayTagTotal.tag_id)).all()
     if not rows:
         return
     names = dict(db.session.execute(
         owned(Tag, user).with_only_columns(Tag.id, Tag.name)
         .where(Tag.id.in_({tag_id for _, tag_id, _ in rows}))).all())
-    for month_text, tag_id, count in rows:
-        result.tags_by_month.setdefault(month_text, Counter())[names[tag_id]] += count
-        result.tag_totals[names[tag_id]] += count
+    for month_key, tag_id, count in rows:
+        if tag_id in names:
+            result.tags_by_month.setdefault(month_key, Counter())[names[tag_id]] += int(count)
+            result.tag_totals[names[tag_id]] += int(count)
 
 
-def _themes(user: User, result, in_segment):
+def _themes(user: User, result: Insights) -> None:
+    """Answers per prompt theme: one count per prompt the user could have answered, each
+    a range of the (owner, prompt, time) index, so the work follows the answers in the
+    range, not the journal."""
+    zone = zone_for(user)
+    answers = (
+        owned_columns(Entry, user, func.count())
+        .where(Entry.prompt_id == Prompt.id,
+               Entry.created_at >= local_day_start(result.start, zone),
+               Entry.created_at < local_day_end(result.end, zone))
+        .correlate(Prompt).scalar_subquery())
     rows = db.session.execute(
-        owned(Entry, user).join(Prompt, Prompt.id == Entry.prompt_id)
-        .with_only_columns(Prompt.theme, func.count())
-        .where(*in_segment).group_by(Prompt.theme))
+        select(Prompt.theme, answers)
+        .where(or_(Prompt.owner_id.is_(None), Prompt.owner_id == user.id)))
     for theme, count in rows:
-        result.themes[theme] += count
+        if count:
+            result.themes[theme] += count
 
 
 def weekly(values: dict[date, tuple], start: date, end: date) -> list[tuple[date, list]]:

@@ -7,13 +7,14 @@ from journal.models.entries import ENTRY_KINDS, NOTE, REFRAME, Entry, EntryTag, 
 from journal.models.import_slots import ImportSlot
 from journal.models.imports import ImportJob, PendingImport
 from journal.models.prompts import Prompt, PromptHide
-from journal.models.totals import DayTotal
+from journal.models.totals import DayTagTotal, DayTotal
 from journal.models.users import LoginFailure, User, UserSession
 
 __all__ = [
     "ENTRY_KINDS",
     "NOTE",
     "REFRAME",
+    "DayTagTotal",
     "DayTotal",
     "Entry",
     "ImportJob",

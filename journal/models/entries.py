@@ -49,7 +49,9 @@ class Entry(OwnedMixin, db.Model):
     __tablename__ = "entries"
     __table_args__ = (
         Index("ix_entries_owner_id_created_at_id", "owner_id", "created_at", "id"),
-        Index("ix_entries_owner_id_prompt_id", "owner_id", "prompt_id"),
+        # Answers to a prompt in a time window: recent answers, answers by theme.
+        Index("ix_entries_owner_id_prompt_id_created_at", "owner_id", "prompt_id",
+              "created_at"),
         # The wins page and the reframe list page through one kind of entry, newest first.
         Index("ix_entries_owner_id_is_win_created_at_id", "owner_id", "is_win",
               "created_at", "id"),

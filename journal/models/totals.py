@@ -39,3 +39,20 @@ class DayTotal(OwnedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<DayTotal {self.owner_id} {self.day} {self.entries}>"
+
+
+class DayTagTotal(OwnedMixin, db.Model):
+    """How many of an owner's entries of one local day carry a tag (days and tags with
+    none have no row): the tag charts of insights sum these by month."""
+
+    __tablename__ = "day_tag_totals"
+
+    owner_id: Mapped[int] = mapped_column(  # type: ignore[assignment]
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tag_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<DayTagTotal {self.owner_id} {self.day} {self.tag_id} {self.entries}>"

@@ -26,13 +26,16 @@ def offerable_prompts(user: User, day: date) -> list[Prompt]:
     hidden = select(PromptHide.prompt_id).where(PromptHide.user_id == user.id)
     candidates = visible_prompts(user).where(Prompt.id.not_in(hidden))
     start = local_day_start(day, zone_for(user))
+    # One probe of the (owner, prompt, time) index per prompt: the cost does not grow
+    # with the number of entries written in the last 30 days.
     recently_answered = (
-        owned(Entry, user).with_only_columns(Entry.prompt_id)
-        .where(Entry.prompt_id.is_not(None),
+        owned(Entry, user).with_only_columns(Entry.id)
+        .where(Entry.prompt_id == Prompt.id,
                Entry.created_at >= start - timedelta(days=RECENT_ANSWER_DAYS),
                Entry.created_at < start)
+        .correlate(Prompt).exists()
     )
-    fresh = list(db.session.scalars(candidates.where(Prompt.id.not_in(recently_answered))))
+    fresh = list(db.session.scalars(candidates.where(~recently_answered)))
     return fresh or list(db.session.scalars(candidates))
 
 

@@ -19,7 +19,7 @@ from journal.models import Entry, EntryTag, Tag, User, utcnow
 from journal.ownership import owned, owned_update
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
 from journal.tags.queries import subtree_condition
-from journal.totals import lock_owner, refresh_tag_counts
+from journal.totals import entries_retagged, lock_owner, refresh_tag_counts
 
 BODY_BATCH = 500
 
@@ -88,6 +88,8 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool, BodyRewr
         merged_into.append(target.id)
     db.session.flush()
     refresh_tag_counts(owner.id, merged_into)
+    if merged:
+        entries_retagged(owner.id, sorted(affected_entries))
     return new, merged, BodyRewrite(owner, lambda body: rename_inline_tags(body, old, new),
                                     sorted(affected_entries))
 

@@ -11,17 +11,21 @@ compares the totals with a full recount.
 
 from journal.totals.days import (
     DayFigures,
+    counted_day_tags,
     counted_days,
     rebuild_days,
     refresh_days,
+    stored_day_tags,
     stored_days,
 )
 from journal.totals.tag_counts import counted_tag_counts, refresh_tag_counts, stored_tag_counts
-from journal.totals.tracking import ensure_counted, lock_owner, recount_owner
+from journal.totals.tracking import ensure_counted, entries_retagged, lock_owner, recount_owner
 
 __all__ = [
     "DayFigures",
+    "counted_day_tags",
     "counted_days",
+    "entries_retagged",
     "counted_tag_counts",
     "ensure_counted",
     "lock_owner",
@@ -29,6 +33,7 @@ __all__ = [
     "recount_owner",
     "refresh_days",
     "refresh_tag_counts",
+    "stored_day_tags",
     "stored_days",
     "stored_tag_counts",
 ]

@@ -1,5 +1,6 @@
 """Figures per local day: how many entries, words and wins, the reframes' beliefs, and
-the streak (consecutive days with entries) ending on each day.
+the streak (consecutive days with entries) ending on each day; and how many entries of
+each day carry each tag.
 
 A day is a date in the owner's zone. The rows are counted in the zone the account sees;
 ``User.totals_zone`` names it, and when that zone changes (in settings, by an import,
@@ -19,7 +20,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from journal.extensions import db
-from journal.models import DayTotal, Entry, Reframe, User
+from journal.models import DayTagTotal, DayTotal, Entry, EntryTag, Reframe, User
 from journal.ownership import owned_columns
 from journal.timezones import in_zone, local_day_end, local_day_start, zone_for
 from journal.totals.tag_counts import refresh_tag_counts
@@ -45,6 +46,7 @@ class DayFigures:
 
 COUNTED = tuple(item.name for item in fields(DayFigures) if item.name != "streak")
 _table = DayTotal.__table__
+_tag_table = DayTagTotal.__table__
 
 
 def _connection() -> Connection:
@@ -120,12 +122,40 @@ def rebuild_days(owner_id: int) -> None:
     days = counted_days(owner_id)
     connection = _connection()
     connection.execute(delete(_table).where(_table.c.owner_id == owner_id))
+    connection.execute(delete(_tag_table).where(_tag_table.c.owner_id == owner_id))
     rows = [{"owner_id": owner_id, "day": day, **vars(figures)} for day, figures in days.items()]
-    for start in range(0, len(rows), INSERT_BATCH):
-        connection.execute(insert(_table), rows[start:start + INSERT_BATCH])
+    _insert(_table, rows)
+    _insert(_tag_table, [{"owner_id": owner_id, "day": day, "tag_id": tag_id, "entries": count}
+                         for (day, tag_id), count in counted_day_tags(owner_id).items()])
     users = User.__table__
     connection.execute(update(users).where(users.c.id == owner_id)
                        .values(totals_zone=zone_key(account)))
+
+
+def _insert(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), INSERT_BATCH):
+        _connection().execute(insert(table), rows[start:start + INSERT_BATCH])
+
+
+def counted_day_tags(owner_id: int) -> dict[tuple[date, int], int]:
+    """How many visible entries of each local day carry each tag, counted afresh."""
+    zone = zone_for(_account(owner_id))
+    rows = db.session.execute(
+        owned_columns(Entry, owner_id, Entry.created_at, EntryTag.tag_id)
+        .join(EntryTag, EntryTag.entry_id == Entry.id).execution_options(yield_per=5_000))
+    counts: dict[tuple[date, int], int] = {}
+    for created_at, tag_id in rows:
+        key = (in_zone(created_at, zone).date(), tag_id)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def stored_day_tags(owner_id: int) -> dict[tuple[date, int], int]:
+    """The owner's stored day tag totals."""
+    rows = _connection().execute(
+        select(_tag_table.c.day, _tag_table.c.tag_id, _tag_table.c.entries)
+        .where(_tag_table.c.owner_id == owner_id))
+    return {(day, tag_id): count for day, tag_id, count in rows}
 
 
 def refresh_days(owner_id: int, moments: Iterable[datetime]) -> None:
@@ -149,6 +179,7 @@ def refresh_days(owner_id: int, moments: Iterable[datetime]) -> None:
     changed_presence = []
     for day in sorted(days):
         figures = _count_day(owner_id, zone, day)
+        _recount_day_tags(owner_id, zone, day)
         key = (_table.c.owner_id == owner_id) & (_table.c.day == day)
         if figures.entries == 0:
             if day in stored:
@@ -175,6 +206,19 @@ def _count_day(owner_id: int, zone, day: date) -> DayFigures:
         .where(Entry.created_at >= local_day_start(day, zone),
                Entry.created_at < local_day_end(day, zone))).one()
     return DayFigures(*(int(value or 0) for value in row))
+
+
+def _recount_day_tags(owner_id: int, zone, day: date) -> None:
+    counts = db.session.execute(
+        owned_columns(Entry, owner_id, EntryTag.tag_id, func.count())
+        .join(EntryTag, EntryTag.entry_id == Entry.id)
+        .where(Entry.created_at >= local_day_start(day, zone),
+               Entry.created_at < local_day_end(day, zone))
+        .group_by(EntryTag.tag_id)).all()
+    _connection().execute(delete(_tag_table).where(_tag_table.c.owner_id == owner_id,
+                                                   _tag_table.c.day == day))
+    _insert(_tag_table, [{"owner_id": owner_id, "day": day, "tag_id": tag_id, "entries": count}
+                         for tag_id, count in counts])
 
 
 def _mend_streaks(owner_id: int, first: date, last: date) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, attributes
 
 from journal.extensions import db
 from journal.models import Entry, Reframe, Tag, User
+from journal.ownership import owned_columns
 from journal.totals.days import rebuild_days, refresh_days, zone_key
 from journal.totals.tag_counts import refresh_tag_counts
 
@@ -47,6 +48,17 @@ def lock_owner(owner_id: int) -> None:
     writers of the same journal take turns at the totals. A no-op on SQLite."""
     db.session.connection().execute(
         select(User.__table__.c.id).where(User.__table__.c.id == owner_id).with_for_update())
+
+
+def entries_retagged(owner_id: int, entry_ids: list[int]) -> None:
+    """Recount what depends on the tags of ``entry_ids`` after their links changed in
+    SQL (a tag merged into another): their days' tag totals."""
+    moments = set()
+    for start in range(0, len(entry_ids), 500):
+        moments.update(db.session.scalars(
+            owned_columns(Entry, owner_id, Entry.created_at)
+            .where(Entry.id.in_(entry_ids[start:start + 500]))))
+    refresh_days(owner_id, moments)
 
 
 def recount_owner(owner_id: int) -> None:
@@ -124,6 +136,8 @@ def _notice_entry(pending: _Pending, entry: Entry, *, everything: bool = False,
     elif tags:
         history = attributes.get_history(entry, "tags")
         changed_tags = [*(history.added or ()), *(history.deleted or ())]
+    if changed_tags and entry.created_at is not None:
+        moments.add(entry.created_at)  # the day's tag totals change
     if moments or changed_tags:
         owner = _owner(pending, entry.owner_id)
         owner.moments |= moments
