@@ -655,3 +655,24 @@ def test_two_people_with_the_same_tag_each_see_and_rename_only_their_own(
     assert tree == [(1, "#work", "1 entry")]
     assert tag_names(other_user) == ["job"]
     assert snapshot(user) == anas_before
+
+
+@pytest.mark.parametrize("common_from", [0, 10_000])
+def test_a_tags_pages_are_the_same_whether_its_entries_or_its_links_are_walked(
+        client, logged_in, other_user, make_entry, monkeypatch, common_from):
+    """A common tag's page walks the entries newest first, a rare one's reads its links:
+    both give the same entries, pages and order, and only the owner's."""
+    from journal.tags import queries
+
+    monkeypatch.setattr(queries, "COMMON_TAG_ENTRIES", common_from)
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    for number in range(30):
+        tags = "work/launch" if number % 3 == 0 else ("work" if number % 3 == 1 else "home")
+        make_entry(logged_in, f"Entry {number:02d}", tags=tags,
+                   created_at=start + timedelta(hours=number))
+    make_entry(other_user, "Not yours", tags="work", created_at=start)
+    first = client.get("/tags/work").get_data(as_text=True)
+    shown = re.findall(r"Entry (\d\d)", first)
+    expected = [f"{n:02d}" for n in range(29, -1, -1) if n % 3 != 2]
+    assert shown == expected[:len(shown)] and len(shown) >= 10
+    assert "Not yours" not in first
