@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from journal.auth.passwords import password_problem
@@ -22,6 +23,7 @@ from journal.exports.cli import export_command
 from journal.extensions import db
 from journal.fulltext.index import reindex_in_batches
 from journal.imports.cli import import_command, jobs_command
+from journal.models import User
 from journal.operations.backup import backup_sqlite
 from journal.operations.check import check_database
 from journal.operations.common import OperationError, sqlite_file
@@ -122,6 +124,21 @@ def reindex_command() -> None:
         db.session.commit()
         count += written
     click.echo(f"Indexed {count:,} entries in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("recount")
+@with_appcontext
+def recount_command() -> None:
+    """Count every account's running totals (days, tags) afresh from its entries, one
+    account per transaction. ``check`` says when this is needed; safe while the site runs."""
+    started = time.perf_counter()
+    user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    db.session.rollback()
+    for user_id in user_ids:
+        recount_owner(user_id)
+        db.session.commit()
+    click.echo(f"Counted the totals of {len(user_ids):,} account(s) in "
+               f"{time.perf_counter() - started:.1f} s.")
 
 
 @click.command("reset-password")
@@ -238,5 +255,5 @@ def copy_db_command(url: str) -> None:
 
 
 commands: list = [create_user_command, demo_data_command, sync_prompts_command,
-                  reindex_command, reset_password_command, backup_command, check_command,
-                  copy_db_command, export_command, import_command, jobs_command]
+                  reindex_command, recount_command, reset_password_command, backup_command,
+                  check_command, copy_db_command, export_command, import_command, jobs_command]

@@ -300,7 +300,8 @@ def test_check_passes_on_a_healthy_database(runner, user, make_entry):
 
     assert result.exit_code == 0, result.output
     for line in ("integrity_check: ok", "foreign_key_check: ok", "the newest",
-                 "search index: 2 documents for 2 entries", "All checks passed."):
+                 "search index: 2 documents for 2 entries",
+                 "running totals: 1 account compared with a recount", "All checks passed."):
         assert line in result.output
 
 
@@ -345,6 +346,27 @@ def test_check_reports_entries_missing_from_the_search_index(runner, user, make_
     assert "1 entries have no document" in result.output
     assert "flask --app journal reindex" in result.output
     assert invoke(runner, "reindex").exit_code == 0
+    assert invoke(runner, "check").exit_code == 0
+
+
+def test_check_reports_totals_that_differ_from_the_entries_and_recount_mends_them(
+        runner, user, make_entry, database):
+    make_entry(user, "One #work")
+    make_entry(user, "Two #work")
+    db.session.rollback()
+    connection = raw(database)
+    connection.execute("UPDATE day_totals SET entries = 5")
+    connection.execute("UPDATE tags SET entry_count = 1")
+    connection.close()
+
+    result = invoke(runner, "check")
+
+    assert result.exit_code == 1
+    assert "running totals: 1 account compared with a recount" in result.output
+    assert "The running totals of 1 account(s) differ from their entries (ana)" in result.output
+    assert "flask --app journal recount" in result.output
+    recount = invoke(runner, "recount")
+    assert recount.exit_code == 0 and "Counted the totals of 1 account(s)" in recount.output
     assert invoke(runner, "check").exit_code == 0
 
 

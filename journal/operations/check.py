@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from journal.extensions import db
 from journal.fulltext.backends import IndexHealth, backend_for
+from journal.models import User
 from journal.operations.common import (
     UPGRADE_HINT,
     MigrationState,
@@ -18,8 +19,17 @@ from journal.operations.common import (
     script_directory,
     sqlite_file,
 )
+from journal.totals import (
+    counted_day_tags,
+    counted_days,
+    counted_tag_counts,
+    stored_day_tags,
+    stored_days,
+    stored_tag_counts,
+)
 
 REINDEX_HINT = "flask --app journal reindex"
+RECOUNT_HINT = "flask --app journal recount"
 
 
 @dataclass
@@ -58,8 +68,9 @@ def _describe_migrations(state: MigrationState, report: Report) -> None:
 def check_database(app: Flask) -> Report:
     """Check the app's database: page integrity and foreign keys (SQLite's pragmas; on
     PostgreSQL, which enforces both itself, a scan for rows whose reference is missing),
-    the migration state, and that the search index holds exactly one document, under
-    the right owner, per entry. Reads only."""
+    the migration state, that the search index holds exactly one document, under the
+    right owner, per entry, and that the running totals equal a full recount. Reads
+    only."""
     engine = db.engine
     index = backend_for(engine)
     report = Report()
@@ -78,6 +89,7 @@ def check_database(app: Flask) -> Report:
             if state.up_to_date:
                 _search_index(index.health(lambda sql: connection.execute(sql).fetchall()),
                               report)
+                _totals(report)
         except sqlite3.DatabaseError as error:
             report.failed(f"stopped: {error}", f"The database file is damaged ({error}). "
                           "Restore the newest backup that passes this check.")
@@ -95,6 +107,7 @@ def check_database(app: Flask) -> Report:
             if state.up_to_date:
                 _search_index(index.health(
                     lambda sql: connection.exec_driver_sql(sql).fetchall()), report)
+                _totals(report)
             connection.rollback()
     return report
 
@@ -160,3 +173,31 @@ def _search_index(health: IndexHealth, report: Report) -> None:
         report.failed(line, "The search index is out of step with the entries ("
                       + ", ".join(faults or ["counts differ"])
                       + f"). Rebuild it with: {REINDEX_HINT}")
+
+
+def _totals(report: Report) -> None:
+    """Compare every counted account's stored totals with a full recount."""
+    counted, waiting, wrong = 0, 0, []
+    try:
+        for user_id, username, totals_zone in db.session.execute(
+                select(User.id, User.username, User.totals_zone).order_by(User.id)):
+            if totals_zone is None:
+                waiting += 1
+                continue
+            counted += 1
+            if (stored_days(user_id) != counted_days(user_id)
+                    or stored_day_tags(user_id) != counted_day_tags(user_id)
+                    or stored_tag_counts(user_id) != counted_tag_counts(user_id)):
+                wrong.append(username)
+    finally:
+        db.session.rollback()
+    line = (f"running totals: {counted:,} account{'' if counted == 1 else 's'} compared "
+            "with a recount")
+    if waiting:
+        line += f", {waiting:,} to be counted at their next visit"
+    if wrong:
+        report.failed(line, f"The running totals of {len(wrong):,} account(s) differ from "
+                      f"their entries ({', '.join(wrong[:5])}). Count them again with: "
+                      f"{RECOUNT_HINT}")
+    else:
+        report.passed(line)
