@@ -166,9 +166,10 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> None:
         raise RuntimeError(result.stdout + result.stderr)
 
 
-def wait_until_healthy(server: subprocess.Popen, port: int, log: Path | None = None) -> None:
-    """Return once gunicorn answers /healthz; raise RuntimeError (with ``log``'s text)
-    when it stops or does not answer within 30 s."""
+def wait_until_healthy(server: subprocess.Popen, port: int, log: Path | None = None,
+                       path: str = "/healthz") -> None:
+    """Return once gunicorn answers ``path`` with 200; raise RuntimeError (with ``log``'s
+    text) when it stops or does not answer within 30 s."""
     def tail() -> str:
         return f":\n{log.read_text()[-3000:]}" if log is not None else ""
 
@@ -178,7 +179,7 @@ def wait_until_healthy(server: subprocess.Popen, port: int, log: Path | None = N
             raise RuntimeError(f"gunicorn stopped with {server.returncode}{tail()}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
+            connection.request("GET", path)
             if connection.getresponse().status == 200:
                 return
         except OSError:

@@ -18,7 +18,7 @@ from journal.auth.passwords import password_problem
 from journal.auth.queries import find_user
 from journal.auth.services import create_user, reset_password
 from journal.auth.usernames import username_problem
-from journal.demo import insert_demo_entries
+from journal.demo import DEFAULT_YEARS, MAX_YEARS, insert_demo_entries
 from journal.exports.cli import export_command
 from journal.extensions import db
 from journal.fulltext.index import reindex_in_batches
@@ -75,12 +75,16 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
 @click.option("--user", "username", required=True, help="The existing account to fill.")
 @click.option("--entries", "count", required=True, type=click.IntRange(1, MAX_DEMO_ENTRIES),
               help=f"How many entries to add (1 to {MAX_DEMO_ENTRIES:,}).")
+@click.option("--years", type=click.IntRange(1, MAX_YEARS), default=DEFAULT_YEARS,
+              show_default=True,
+              help=f"How many years up to today the entries spread over (1 to {MAX_YEARS}).")
 @click.option("--seed", type=int, default=None,
               help="Seed for the random choices, for repeatable text and tags.")
 @with_appcontext
-def demo_data_command(username: str, count: int, seed: int | None) -> None:
-    """Add COUNT varied entries with tags, spread over the past two years, to an account:
-    wins with their part, reframes with beliefs, prompt answers and starred entries."""
+def demo_data_command(username: str, count: int, years: int, seed: int | None) -> None:
+    """Add COUNT varied entries with tags, spread over the past YEARS years, to an account:
+    wins with their part, reframes with beliefs, prompt answers and starred entries. With
+    many entries a year (a hundred thousand over ten years) there is one on every day."""
     user = find_user(username)
     if user is None:
         db.session.rollback()
@@ -89,7 +93,7 @@ def demo_data_command(username: str, count: int, seed: int | None) -> None:
             f"flask --app journal create-user {username}"
         )
     started = time.perf_counter()
-    result = insert_demo_entries(user.id, count, seed=seed)
+    result = insert_demo_entries(user.id, count, seed=seed, years=years)
     recount_owner(user.id)
     db.session.commit()
     seconds = time.perf_counter() - started
@@ -97,7 +101,8 @@ def demo_data_command(username: str, count: int, seed: int | None) -> None:
         f"Added {result.entries:,} entries ({result.starred:,} starred, {result.wins:,} wins, "
         f"{result.reframes:,} reframes, {result.answers:,} answering a prompt; "
         f"{result.links:,} tag links over {result.tags} tags, {result.new_tags} of them new) "
-        f"for {user.display_name!r} in {seconds:.1f} s."
+        f"over {years} year{'' if years == 1 else 's'} for {user.display_name!r} "
+        f"in {seconds:.1f} s."
     )
 
 

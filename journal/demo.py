@@ -1,9 +1,14 @@
 """Demo entries for ``flask --app journal demo-data``: an engineer's working life over
-two years, composed at random from short sentences so that no two entries read alike.
-Every page has something to show: wins with the writer's part in them (an entry is a
-win exactly when it is tagged #win), reframes of a doubt with the belief in the harsh
-reading before and after (easing over the two years), answers to built-in prompts, and
-starred entries.
+the past few years (two unless asked otherwise), composed at random from short
+sentences so that no two entries read alike. Every page has something to show: wins
+with the writer's part in them (an entry is a win exactly when it is tagged #win),
+reframes of a doubt with the belief in the harsh reading before and after (easing over
+the years), answers to built-in prompts, and starred entries.
+
+Each entry falls on a day drawn at random from the span, so how many days have an entry
+follows from how many entries there are per day: a thousand entries over two years
+leave about a quarter of the days empty (gaps of a day or a few, short streaks), while
+a hundred thousand over ten years leave none, and the streak runs the whole span.
 
 The rows go in with SQLAlchemy Core bulk inserts (executemany in batches) inside the
 caller's transaction, which is what makes a hundred thousand entries take seconds.
@@ -46,7 +51,9 @@ from journal.tags.names import canonical_tag
 from journal.words import count_words
 
 BATCH_SIZE = 5_000
-SPAN_DAYS = 730
+DEFAULT_YEARS = 2
+MAX_YEARS = 50
+DAYS_PER_YEAR = 365.25
 
 WIN_TAG = "win"  # an entry is a win exactly when it carries this tag
 
@@ -170,7 +177,7 @@ def compose_entry(rng: random.Random, *, progress: float = 0.5,
 
 def _compose_reframe(rng: random.Random, values: dict, progress: float) -> dict:
     """The guided fields, and a belief in the harsh reading (0 to 10) that starts near 8
-    two years ago and near 5 lately, and drops after writing it out."""
+    in the oldest entries and near 5 lately, and drops after writing it out."""
     fields = {name: _sentence(rng.choice(pool), values)
               for name, pool in REFRAME_FIELDS.items()}
     before = round(8 - 3 * progress + rng.gauss(0, 1.2))
@@ -180,15 +187,22 @@ def _compose_reframe(rng: random.Random, values: dict, progress: float) -> dict:
     return fields
 
 
-def _timestamps(rng: random.Random, count: int, now: datetime) -> list[float]:
-    """``count`` POSIX times over the past two years at plausible writing hours, oldest
+def span_days(years: int) -> int:
+    """The number of days, today included, that ``years`` years of entries spread over:
+    730 for two years, 3,652 for ten."""
+    return int(years * DAYS_PER_YEAR)
+
+
+def _timestamps(rng: random.Random, count: int, now: datetime, days: int) -> list[float]:
+    """``count`` POSIX times on days drawn evenly from the ``days`` days up to ``now``, at
+    plausible writing hours (a time later than ``now`` today moves to yesterday), oldest
     first."""
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
     latest = now.timestamp()
     hours = rng.choices(HOURS, HOUR_WEIGHTS, k=count)
     stamps = []
     for hour in hours:
-        stamp = (midnight - rng.randrange(SPAN_DAYS) * 86_400 + hour * 3_600
+        stamp = (midnight - rng.randrange(days) * 86_400 + hour * 3_600
                  + rng.randrange(3_600))
         stamps.append(stamp if stamp <= latest else stamp - 86_400)
     stamps.sort()
@@ -196,12 +210,14 @@ def _timestamps(rng: random.Random, count: int, now: datetime) -> list[float]:
 
 
 def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
-                        now: datetime | None = None, batch_size: int = BATCH_SIZE,
-                        connection=None) -> DemoResult:
-    """Insert ``count`` demo entries for ``owner_id`` in the session's transaction (the
-    caller commits). Tags the owner already has are reused; a new tag is created when
-    first used, dated like the oldest entry that uses it. The same ``seed`` and ``now``
-    give the same entries."""
+                        years: int = DEFAULT_YEARS, now: datetime | None = None,
+                        batch_size: int = BATCH_SIZE, connection=None) -> DemoResult:
+    """Insert ``count`` demo entries for ``owner_id``, spread over the ``years`` years up
+    to ``now``, in the session's transaction (the caller commits). Tags the owner already
+    has are reused; a new tag is created when first used, dated like the oldest entry
+    that uses it. The same ``seed``, ``years`` and ``now`` give the same entries."""
+    if not 1 <= years <= MAX_YEARS:
+        raise ValueError(f"years must be 1 to {MAX_YEARS}, not {years}")
     rng = random.Random(seed)
     now = now or utcnow()
     connection = connection or db.session.connection()
@@ -211,7 +227,7 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
     result = DemoResult()
     insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
 
-    stamps = _timestamps(rng, count, now)
+    stamps = _timestamps(rng, count, now, span_days(years))
     prompts = _builtin_prompts(connection, owner_id)
     for start in range(0, count, batch_size):
         rows, entry_tags, guided = [], [], []

@@ -1,10 +1,11 @@
 """The flask commands: ``create-user`` and ``demo-data``."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from journal.demo import insert_demo_entries
+from journal.demo import insert_demo_entries, span_days
+from journal.entries.reflection import streak
 from journal.entries.services import count_words
 from journal.extensions import db
 from journal.models import REFRAME, Entry, EntryTag, Reframe, Tag, User
@@ -203,6 +204,36 @@ def test_demo_data_is_the_same_for_the_same_seed(app, user, other_user):
     assert summary(user) == summary(other_user)
 
 
+def test_demo_data_spreads_over_the_years_asked_for(runner, user):
+    result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "400",
+                                 "--years", "6", "--seed", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "400 entries" in result.output and "over 6 years" in result.output
+    days = [entry.created_at for entry in db.session.scalars(owned(Entry, user))]
+    assert timedelta(days=5 * 365) < max(days) - min(days) < timedelta(days=6 * 366)
+    assert max(days) <= datetime.now(UTC)
+
+
+def test_a_dense_demo_journal_has_an_entry_every_day(app, user):
+    """Many entries a year: a streak as long as the journal, ending today."""
+    now = datetime(2026, 6, 1, 20, tzinfo=UTC)
+    insert_demo_entries(user.id, 3_000, seed=1, years=1, now=now)
+    db.session.commit()
+
+    assert streak(user, today=now.date()).days == span_days(1) == 365
+
+
+def test_a_sparse_demo_journal_keeps_its_gaps(app, user):
+    now = datetime(2026, 6, 1, 20, tzinfo=UTC)
+    insert_demo_entries(user.id, 300, seed=1, now=now)
+    db.session.commit()
+
+    days = {entry.created_at.date() for entry in db.session.scalars(owned(Entry, user))}
+    assert 200 < len(days) < span_days(2) / 2
+    assert streak(user, today=now.date()).days < 30
+
+
 def test_demo_data_creates_only_tags_it_uses(runner, user):
     result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "50"])
 
@@ -237,4 +268,13 @@ def test_demo_data_refuses_a_count_out_of_range(runner, user):
         result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", count])
         assert result.exit_code == 2, (count, result.output)
         assert "--entries" in result.output
+    assert count_for(Entry, user) == 0
+
+
+def test_demo_data_refuses_years_out_of_range(runner, user):
+    for years in ("0", "51", "-2", "ten"):
+        result = runner.invoke(args=["demo-data", "--user", "ana", "--entries", "10",
+                                     "--years", years])
+        assert result.exit_code == 2, (years, result.output)
+        assert "Invalid value for '--years'" in result.output
     assert count_for(Entry, user) == 0
