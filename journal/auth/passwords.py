@@ -1,9 +1,10 @@
 """Password hashing (argon2id) and the rules a new password must meet."""
 
+from importlib import import_module
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
-from zxcvbn import zxcvbn
 
 ZXCVBN_MAX_LENGTH = 72
 
@@ -58,10 +59,16 @@ def password_problem(password: str, user_inputs: list[str] | None = None) -> str
         return f"Use at most {maximum} characters."
     # The strength estimator refuses over 72 characters; a password that long with a
     # guessable start is still judged on that start.
-    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH],
+    result = _strength_estimator()(password[:ZXCVBN_MAX_LENGTH],
                     user_inputs=[u[:ZXCVBN_MAX_LENGTH] for u in (user_inputs or []) if u])
     if result["score"] <= 1:
         warning = result["feedback"].get("warning") or "It is too easy to guess."
         return (f"This password is among the first that attackers try ({warning.rstrip('.')}). "
                 "Choose something less common.")
     return None
+
+
+def _strength_estimator():
+    """zxcvbn, imported on first use: its word lists take some 13 MB in every worker,
+    and only a new password ever needs them (a sign-in does not)."""
+    return import_module("zxcvbn").zxcvbn
