@@ -460,7 +460,17 @@ def test_another_users_wins_never_appear(client, logged_in, other_user, make_win
 # --- evidence -----------------------------------------------------------------------
 
 
-def test_evidence_is_wins_that_share_a_tag_newest_first(user, make_entry, make_win):
+@pytest.fixture(params=["walk the wins", "read the links"])
+def evidence_plan(request, monkeypatch):
+    """Both ways of finding wins that share a tag: tested win by win (common tags) and
+    read as the list of links (rare tags) give the same wins."""
+    from journal.wins import queries
+
+    monkeypatch.setattr(queries, "COMMON_TAG_ENTRIES",
+                        0 if request.param == "walk the wins" else 10_000)
+
+
+def test_evidence_is_wins_that_share_a_tag_newest_first(user, make_entry, make_win, evidence_plan):
     doubt = make_entry(user, "Nobody will use this. #doubt #work/launch")
     older = make_win(user, "Beta signups #work/launch", created_at=utc(2026, 1, 2, 9))
     newer = make_win(user, "Launch post #work/launch", created_at=utc(2026, 1, 9, 9))
@@ -478,14 +488,14 @@ def test_evidence_falls_back_to_recent_wins(user, make_entry, make_win):
     assert ids(evidence_for(doubt)) == [w.id for w in reversed(wins[2:])]
 
 
-def test_evidence_leaves_out_the_entry_itself(user, make_win):
+def test_evidence_leaves_out_the_entry_itself(user, make_win, evidence_plan):
     entry = make_win(user, "A win I still doubt #doubt #work", created_at=utc(2026, 1, 1, 9))
     other = make_win(user, "Another win #work", created_at=utc(2026, 1, 2, 9))
 
     assert ids(evidence_for(entry)) == [other.id]
 
 
-def test_evidence_is_at_most_five_wins(user, make_entry, make_win):
+def test_evidence_is_at_most_five_wins(user, make_entry, make_win, evidence_plan):
     doubt = make_entry(user, "This release is a mess. #doubt #work")
     wins = [make_win(user, f"Win {n} #work", created_at=utc(2026, 2, n, 9))
             for n in range(1, 9)]

@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from journal.extensions import db
 from journal.models import REFRAME, Entry, EntryTag, User
 from journal.ownership import owned
-from journal.tags.queries import entries_under
+from journal.tags.queries import COMMON_TAG_ENTRIES, entries_under
 from journal.timezones import local_day_end, local_day_start
 
 EVIDENCE_LIMIT = 5
@@ -40,14 +40,23 @@ def first_win_at(statement: Select[tuple[Entry]]) -> datetime | None:
 
 def evidence_for(entry: Entry, limit: int = EVIDENCE_LIMIT) -> list[Entry]:
     """Up to ``limit`` of the entry owner's wins (never the entry itself) that share at
-    least one tag with ``entry``, newest first; the most recent wins when none do."""
+    least one tag with ``entry``, newest first; the most recent wins when none do.
+
+    As for a tag's page, the tags' stored counts choose the plan: common tags are tested
+    win by win from the newest, rare ones read as the list of their links."""
     wins = (owned(Entry, entry.owner_id)
             .where(Entry.is_win.is_(True), Entry.id != entry.id)
             .order_by(Entry.created_at.desc(), Entry.id.desc())
             .limit(limit))
-    own_tag_ids = select(EntryTag.tag_id).where(EntryTag.entry_id == entry.id)
-    sharing = select(EntryTag.entry_id).where(EntryTag.tag_id.in_(own_tag_ids))
-    shared = list(db.session.scalars(wins.where(Entry.id.in_(sharing))))
+    tag_ids = [tag.id for tag in entry.tags]
+    shared = []
+    if tag_ids:
+        sharing = select(EntryTag.entry_id).where(EntryTag.tag_id.in_(tag_ids))
+        if sum(tag.entry_count for tag in entry.tags) > COMMON_TAG_ENTRIES:
+            condition = sharing.where(EntryTag.entry_id == Entry.id).exists()
+        else:
+            condition = Entry.id.in_(sharing)
+        shared = list(db.session.scalars(wins.where(condition)))
     if shared:
         return shared
     return list(db.session.scalars(wins))
