@@ -311,12 +311,12 @@ def test_a_date_that_is_no_day_of_the_year_is_a_clear_400(client, logged_in, val
 
 def test_a_busy_year_links_to_its_whole_day(client, logged_in, make_entry):
     start = at(2024, 6, 1, 1)
-    for number in range(51):
+    for number in range(6):
         make_entry(logged_in, "x", title=f"Note {number}",
                    created_at=start + timedelta(minutes=number))
     page = get_text(client, "/entries/on-this-day/?date=06-01")
-    assert len(titles_in(page)) == 50
-    assert "Only the first 50 are shown" in page
+    assert titles_in(page) == [f"Note {number}" for number in range(5)]
+    assert "Only the first 5 are shown" in page
     assert 'href="/entries/day/2024/6/1/"' in page
 
 

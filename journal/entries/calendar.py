@@ -28,7 +28,7 @@ from journal.totals import ensure_counted
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years the calendar pages accept; others are 404
 ONE_DAY = timedelta(days=1)
 # Entries shown per year on the "on this day" page; a year with more links to its day page.
-ON_THIS_DAY_LIMIT = 50
+ON_THIS_DAY_LIMIT = 5
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
