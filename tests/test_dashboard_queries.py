@@ -284,3 +284,19 @@ def test_entries_carry_their_tags_for_the_cards(user, make_entry):
 
     assert (year, found.id) == (2025, entry.id)
     assert [tag.name for tag in found.tags] == ["work/launch"]
+
+
+def test_the_start_page_shows_the_last_three_earlier_years_and_links_to_the_rest(
+        client, logged_in, write):
+    zone = ZoneInfo(logged_in.timezone or "UTC")
+    today = local_today(logged_in)
+    years = [year for year in range(today.year - 1, today.year - 12, -1)
+             if same_days_in(year, today)][:5]
+    for year in years:
+        write(logged_in, datetime.combine(same_days_in(year, today)[0], datetime.min.time(),
+                                          tzinfo=zone).replace(hour=12), f"Written in {year}")
+    for number in range(5):  # the recent entries, listed above the earlier years
+        write(logged_in, datetime.now(UTC), f"Today's note {number}")
+    page = client.get("/").get_data(as_text=True)
+    assert [year for year in years if f"Written in {year}" in page] == years[:3]
+    assert 'href="/entries/on-this-day/">Earlier years on this day' in page

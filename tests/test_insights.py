@@ -126,3 +126,27 @@ def test_the_page_draws_every_chart_with_its_numbers(client, logged_in, make_ent
 
 def test_insights_need_a_login(client):
     assert client.get("/insights/").status_code == 302
+
+
+def test_over_more_than_a_year_the_days_table_has_a_row_per_month(client, logged_in,
+                                                                   make_entry):
+    for day in (date(2024, 3, 4), date(2024, 3, 9), date(2025, 7, 1)):
+        make_entry(logged_in, "Wrote. #work", created_at=datetime.combine(
+            day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12))
+    page = client.get("/insights/?range=all").get_data(as_text=True)
+    assert '<th scope="row">Mar 2024</th><td class="num">2</td>' in page
+    assert '<th scope="row">Jul 2025</th><td class="num">1</td>' in page
+    assert "Mon 04 Mar 2024</th>" not in page
+    shorter = client.get("/insights/?range=30").get_data(as_text=True)
+    assert "Mar 2024</th>" not in shorter
+
+
+def test_tags_by_month_are_counted_for_the_leading_tags(app, user, make_entry):
+    for number in range(10):
+        make_entry(user, f"Entry {number}", tags=f"tag{number}, common",
+                   created_at=datetime(2026, 1, 5 + number, 9, tzinfo=UTC))
+    figures = insights_for(user, date(2026, 1, 1), date(2026, 1, 31))
+    assert figures.tag_totals["common"] == 10 and figures.tag_totals["tag9"] == 1
+    assert len(figures.tag_totals) == 11
+    assert figures.tags_by_month["2026-01"]["common"] == 10
+    assert len(figures.tags_by_month["2026-01"]) == 8  # the eight tags that come up most

@@ -47,11 +47,12 @@ def streak(user: User, today: date | None = None) -> Streak:
     return Streak(days=run, includes_today=last == today, last_entry_date=last)
 
 
-def on_this_day(user: User, today: date | None = None,
-                limit_per_year: int = 3) -> list[tuple[int, list[Entry]]]:
+def on_this_day(user: User, today: date | None = None, limit_per_year: int = 3,
+                years: list[int] | None = None) -> list[tuple[int, list[Entry]]]:
     """Entries written on today's month and day in earlier years (local days), as
     ``(year, entries)`` pairs, newest year first and at most ``limit_per_year`` entries
-    each, in the order they were written. Years without such entries are left out.
+    each, in the order they were written. Years without such entries are left out; with
+    ``years`` (from :func:`years_written_on`), only those years are read.
 
     February 29 is looked for only in leap years; on February 28 of a year that has no
     29th, the 29th of earlier leap years is shown too, so those entries surface yearly.
@@ -60,7 +61,7 @@ def on_this_day(user: User, today: date | None = None,
     zone = zone_for(user)
     today = today or datetime.now(zone).date()
     found: list[tuple[int, list[Entry]]] = []
-    for year in years_written_on(user, today):
+    for year in years_written_on(user, today) if years is None else years:
         days = same_days_in(year, today)
         entries = list(db.session.scalars(
             owned(Entry, user)

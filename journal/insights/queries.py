@@ -36,7 +36,7 @@ class Insights:
     end: date
     days: dict[date, DayFigures] = field(default_factory=dict)
     belief: dict[date, tuple[float | None, float | None, int]] = field(default_factory=dict)
-    tags_by_month: dict[str, Counter] = field(default_factory=dict)
+    tags_by_month: dict[str, Counter] = field(default_factory=dict)  # the leading tags only
     tag_totals: Counter = field(default_factory=Counter)
     themes: Counter = field(default_factory=Counter)
 
@@ -116,22 +116,29 @@ def _days(user: User, result: Insights) -> None:
 
 
 def _tags(user: User, result: Insights) -> None:
-    """Entries per tag and local month, summed from the day tag totals; totals are the
-    sums."""
-    month = month_text(DayTagTotal.day)
-    rows = db.session.execute(
-        owned_columns(DayTagTotal, user, month, DayTagTotal.tag_id, func.sum(DayTagTotal.entries))
-        .where(DayTagTotal.day >= result.start, DayTagTotal.day <= result.end)
-        .group_by(month, DayTagTotal.tag_id)).all()
-    if not rows:
+    """Entries per tag in the range, and per local month for the tags that come up most,
+    summed from the day tag totals."""
+    in_range = (DayTagTotal.day >= result.start, DayTagTotal.day <= result.end)
+    totals = db.session.execute(
+        owned_columns(DayTagTotal, user, DayTagTotal.tag_id, func.sum(DayTagTotal.entries))
+        .where(*in_range).group_by(DayTagTotal.tag_id)).all()
+    if not totals:
         return
     names = dict(db.session.execute(
         owned(Tag, user).with_only_columns(Tag.id, Tag.name)
-        .where(Tag.id.in_({tag_id for _, tag_id, _ in rows}))).all())
-    for month_key, tag_id, count in rows:
+        .where(Tag.id.in_({tag_id for tag_id, _ in totals}))).all())
+    for tag_id, count in totals:
         if tag_id in names:
-            result.tags_by_month.setdefault(month_key, Counter())[names[tag_id]] += int(count)
             result.tag_totals[names[tag_id]] += int(count)
+    leaders = {name for name, _ in result.tag_totals.most_common(TOP_TAGS)}
+    month = month_text(DayTagTotal.day)
+    rows = db.session.execute(
+        owned_columns(DayTagTotal, user, month, DayTagTotal.tag_id, func.sum(DayTagTotal.entries))
+        .where(*in_range, DayTagTotal.tag_id.in_(
+            [tag_id for tag_id, name in names.items() if name in leaders]))
+        .group_by(month, DayTagTotal.tag_id)).all()
+    for month_key, tag_id, count in rows:
+        result.tags_by_month.setdefault(month_key, Counter())[names[tag_id]] += int(count)
 
 
 def _themes(user: User, result: Insights) -> None:

@@ -16,6 +16,7 @@ from journal.insights.queries import (
 )
 from journal.prompts.library import theme_name
 
+DAILY_TABLE_DAYS = 366
 RANGE_LABELS = {"30": "30 days", "90": "90 days", "365": "A year", "all": "All time"}
 
 
@@ -49,7 +50,7 @@ def _charts(figures, start, end) -> dict:
         per_day, start, end, chart_id="chart-days", title="Entries per day",
         description=f"{figures.entry_count} entries on {len(per_day)} of the days from "
                     f"{start:%d %b %Y} to {end:%d %b %Y}."),
-        [(f"{day:%a %d %b %Y}", count) for day, count in sorted(per_day.items())])
+        _days_table(per_day, start, end))
 
     if figures.belief:
         by_week = (end - start).days > 120
@@ -111,6 +112,17 @@ def _charts(figures, start, end) -> dict:
         title="Wins per month", description=f"{figures.win_count} wins in this range.",
         x_label="Month", y_label="Wins"), [(_month_label(m), wins[m]) for m in months])
     return charts
+
+
+def _days_table(per_day: dict[date, int], start: date, end: date) -> list[tuple]:
+    """The heatmap as a table: a row per day with entries, or per month over more than a
+    year (a table of thousands of days helps nobody and weighs a megabyte)."""
+    if (end - start).days < DAILY_TABLE_DAYS:
+        return [(f"{day:%a %d %b %Y}", count) for day, count in sorted(per_day.items())]
+    by_month: dict[str, int] = {}
+    for day, count in sorted(per_day.items()):
+        by_month[f"{day:%Y-%m}"] = by_month.get(f"{day:%Y-%m}", 0) + count
+    return [(_month_label(month), count) for month, count in by_month.items()]
 
 
 def _mean(values):
