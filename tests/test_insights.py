@@ -149,4 +149,14 @@ def test_tags_by_month_are_counted_for_the_leading_tags(app, user, make_entry):
     assert figures.tag_totals["common"] == 10 and figures.tag_totals["tag9"] == 1
     assert len(figures.tag_totals) == 11
     assert figures.tags_by_month["2026-01"]["common"] == 10
-    assert len(figures.tags_by_month["2026-01"]) == 8  # the eight tags that come up most
+    assert len(figures.tags_by_month["2026-01"]) == 3  # the tags whose months are charted
+
+
+def test_all_time_tag_totals_leave_out_entries_dated_after_the_range(app, user, make_entry):
+    make_entry(user, "Now #work", created_at=datetime(2026, 1, 5, 9, tzinfo=UTC))
+    make_entry(user, "Then #work #home", created_at=datetime(2025, 1, 5, 9, tzinfo=UTC))
+    everything = insights_for(user, date(2025, 1, 1), date(2026, 1, 31))
+    assert everything.tag_totals == {"work": 2, "home": 1}
+    make_entry(user, "Dated ahead #work", created_at=datetime(2026, 6, 5, 9, tzinfo=UTC))
+    assert insights_for(user, date(2025, 1, 1), date(2026, 1, 31)).tag_totals == {
+        "work": 2, "home": 1}

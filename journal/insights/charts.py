@@ -55,6 +55,8 @@ def _css_class(name: str) -> str:
 
 def _n(value: float) -> str:
     """A coordinate, short: 12, 12.5."""
+    if isinstance(value, int):
+        return str(value)
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
@@ -226,9 +228,10 @@ def _heat_block(first: date, last: date, monday: date, data: tuple[dict, dict],
     day = first
     while day <= last:
         x, y = x0 + (day - monday).days // 7 * PITCH, y0 + day.weekday() * PITCH
+        # The label is made of fixed words and numbers only: nothing to escape.
         parts.append(f'<rect class="heat heat-{levels.get(day, 0)}" x="{_n(x)}" y="{_n(y)}" '
                      f'width="{CELL}" height="{CELL}" rx="2">'
-                     f"{_title(_day_label(day, counts.get(day, 0)))}</rect>")
+                     f"<title>{_day_label(day, counts.get(day, 0))}</title></rect>")
         day += timedelta(days=1)
     for row in (0, 2, 4):
         parts.append(_text(x0 - 4, y0 + row * PITCH + CELL / 2 + font * 0.35, WEEKDAYS[row],

@@ -20,6 +20,7 @@ from journal.totals import ensure_counted
 
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
 TOP_TAGS = 8
+TREND_TAGS = 3  # the tags whose months are charted
 EARLIEST_DAY = date(1900, 1, 1)  # the earliest day the all-time range shows, as the calendar
 
 
@@ -101,7 +102,7 @@ def insights_for(user: User, start: date, end: date) -> Insights:
 
 
 def _days(user: User, result: Insights) -> None:
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         owned_columns(DayTotal, user, DayTotal.day, DayTotal.entries, DayTotal.words,
                       DayTotal.wins, DayTotal.reframes, DayTotal.belief_before_sum,
                       DayTotal.belief_before_count, DayTotal.belief_after_sum,
@@ -117,20 +118,23 @@ def _days(user: User, result: Insights) -> None:
 
 def _tags(user: User, result: Insights) -> None:
     """Entries per tag in the range, and per local month for the tags that come up most,
-    summed from the day tag totals."""
+    summed from the day tag totals (each tag's days are one range of an index)."""
     in_range = (DayTagTotal.day >= result.start, DayTagTotal.day <= result.end)
-    totals = db.session.execute(
-        owned_columns(DayTagTotal, user, DayTagTotal.tag_id, func.sum(DayTagTotal.entries))
-        .where(*in_range).group_by(DayTagTotal.tag_id)).all()
-    if not totals:
+    if _covers_every_day(user, result):  # the stored counts are the range's totals
+        totals = db.session.execute(
+            owned_columns(Tag, user, Tag.id, Tag.name, Tag.entry_count)
+            .where(Tag.entry_count > 0)).all()
+    else:
+        totals = db.session.execute(
+            owned_columns(Tag, user, Tag.id, Tag.name, func.sum(DayTagTotal.entries))
+            .join(DayTagTotal, DayTagTotal.tag_id == Tag.id)
+            .where(*in_range).group_by(Tag.id, Tag.name)).all()
+    names = {tag_id: name for tag_id, name, _ in totals}
+    for _, name, count in totals:
+        result.tag_totals[name] += int(count)
+    leaders = {name for name, _ in result.tag_totals.most_common(TREND_TAGS)}
+    if not leaders:
         return
-    names = dict(db.session.execute(
-        owned(Tag, user).with_only_columns(Tag.id, Tag.name)
-        .where(Tag.id.in_({tag_id for tag_id, _ in totals}))).all())
-    for tag_id, count in totals:
-        if tag_id in names:
-            result.tag_totals[names[tag_id]] += int(count)
-    leaders = {name for name, _ in result.tag_totals.most_common(TOP_TAGS)}
     month = month_text(DayTagTotal.day)
     rows = db.session.execute(
         owned_columns(DayTagTotal, user, month, DayTagTotal.tag_id, func.sum(DayTagTotal.entries))
@@ -139,6 +143,15 @@ def _tags(user: User, result: Insights) -> None:
         .group_by(month, DayTagTotal.tag_id)).all()
     for month_key, tag_id, count in rows:
         result.tags_by_month.setdefault(month_key, Counter())[names[tag_id]] += int(count)
+
+
+def _covers_every_day(user: User, result: Insights) -> bool:
+    """Whether every day with entries lies in the range (all time, and no entry dated
+    after today)."""
+    outside = db.session.scalar(
+        owned_columns(DayTotal, user, DayTotal.day)
+        .where(or_(DayTotal.day < result.start, DayTotal.day > result.end)).limit(1))
+    return outside is None
 
 
 def _themes(user: User, result: Insights) -> None:

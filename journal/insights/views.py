@@ -9,6 +9,7 @@ from journal.insights.charts import Series, bar_chart, heatmap, horizontal_bars,
 from journal.insights.queries import (
     RANGES,
     TOP_TAGS,
+    TREND_TAGS,
     insights_for,
     months_between,
     range_bounds,
@@ -82,7 +83,7 @@ def _charts(figures, start, end) -> dict:
             value_label="entries"), [(f"#{name}", count) for name, count in top])
         months = months_between(start, end)
         if len(months) > 1:
-            leaders = [name for name, _ in top[:3]]
+            leaders = [name for name, _ in top[:TREND_TAGS]]
             series = [Series(f"#{name}", [figures.tags_by_month.get(m, {}).get(name, 0)
                                           for m in months], f"series-{i + 1}")
                       for i, name in enumerate(leaders)]
@@ -119,10 +120,11 @@ def _days_table(per_day: dict[date, int], start: date, end: date) -> list[tuple]
     year (a table of thousands of days helps nobody and weighs a megabyte)."""
     if (end - start).days < DAILY_TABLE_DAYS:
         return [(f"{day:%a %d %b %Y}", count) for day, count in sorted(per_day.items())]
-    by_month: dict[str, int] = {}
+    by_month: dict[tuple[int, int], int] = {}
     for day, count in sorted(per_day.items()):
-        by_month[f"{day:%Y-%m}"] = by_month.get(f"{day:%Y-%m}", 0) + count
-    return [(_month_label(month), count) for month, count in by_month.items()]
+        by_month[day.year, day.month] = by_month.get((day.year, day.month), 0) + count
+    return [(f"{date(year, month, 1):%b %Y}", count)
+            for (year, month), count in by_month.items()]
 
 
 def _mean(values):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer
+from sqlalchemy import Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import db
@@ -46,12 +46,16 @@ class DayTagTotal(OwnedMixin, db.Model):
     none have no row): the tag charts of insights sum these by month."""
 
     __tablename__ = "day_tag_totals"
+    # A tag's days in order, with their counts: sums over a range read the index only
+    # (and removing a tag finds its rows).
+    __table_args__ = (Index("ix_day_tag_totals_tag_id_owner_id_day", "tag_id", "owner_id",
+                            "day", "entries"),)
 
     owner_id: Mapped[int] = mapped_column(  # type: ignore[assignment]
         Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     tag_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+        Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     entries: Mapped[int] = mapped_column(Integer, default=0)
 
     def __repr__(self) -> str:

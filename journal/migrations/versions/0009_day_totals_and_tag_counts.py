@@ -45,7 +45,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('owner_id', 'day', 'tag_id', name=op.f('pk_day_tag_totals'))
     )
     with op.batch_alter_table('day_tag_totals', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_day_tag_totals_tag_id'), ['tag_id'], unique=False)
+        batch_op.create_index('ix_day_tag_totals_tag_id_owner_id_day',
+                              ['tag_id', 'owner_id', 'day', 'entries'], unique=False)
     with op.batch_alter_table('tags', schema=None) as batch_op:
         batch_op.add_column(sa.Column('entry_count', sa.Integer(), server_default='0', nullable=False))
     with op.batch_alter_table('users', schema=None) as batch_op:
