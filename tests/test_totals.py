@@ -182,3 +182,21 @@ def test_totals_of_an_account_from_before_them_are_counted_when_first_read(
     client.get("/")  # the first page that reads the totals counts them
     assert_exact(logged_in)
     assert stored_days(logged_in.id)[NOW.date()].entries == 1
+
+
+def test_a_recount_groups_in_the_database_and_counts_far_off_dates_one_by_one(
+        client, logged_in, make_entry):
+    """Entries from year 2 and from the night 1900 began (a local day that the database
+    groups as well) are counted with the rest, in a zone with daylight saving."""
+    for moment in (datetime(2, 3, 4, 12, tzinfo=UTC), datetime(1899, 12, 31, 23, 30, tzinfo=UTC),
+                   datetime(1900, 1, 1, 5, tzinfo=UTC), datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
+                   datetime(2026, 3, 29, 23, 30, tzinfo=UTC), datetime(2999, 12, 31, 23, tzinfo=UTC)):
+        make_entry(logged_in, "Far off. #work #old", created_at=moment)
+    client.post("/account/", data={"timezone": "Europe/Berlin"})  # recounts everything
+    db.session.expire_all()
+    assert_exact(logged_in)
+    days = stored_days(logged_in.id)
+    assert days[date(1900, 1, 1)].entries == 2
+    assert days[date(2026, 3, 29)].entries == 1 and days[date(2026, 3, 30)].entries == 1
+    assert stored_day_tags(logged_in.id)[(date(1900, 1, 1), db.session.scalar(
+        select(Tag.id).where(Tag.name == "old")))] == 2

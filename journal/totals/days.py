@@ -12,39 +12,24 @@ stored runs agree again: writing today's entry reads and writes one row.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from journal.extensions import db
 from journal.models import DayTagTotal, DayTotal, Entry, EntryTag, Reframe, User
 from journal.ownership import owned_columns
 from journal.timezones import in_zone, local_day_end, local_day_start, zone_for
+from journal.totals import recount
+from journal.totals.recount import COUNTED, DayFigures, figure_columns
 from journal.totals.tag_counts import refresh_tag_counts
 
 ONE_DAY = timedelta(days=1)
 # A write that touches more days than this recounts the whole journal in one pass.
 MAX_DAYS_PER_REFRESH = 64
 INSERT_BATCH = 1_000
-
-
-@dataclass(frozen=True)
-class DayFigures:
-    entries: int = 0
-    words: int = 0
-    wins: int = 0
-    reframes: int = 0
-    belief_before_sum: int = 0
-    belief_before_count: int = 0
-    belief_after_sum: int = 0
-    belief_after_count: int = 0
-    streak: int = 0
-
-
-COUNTED = tuple(item.name for item in fields(DayFigures) if item.name != "streak")
 _table = DayTotal.__table__
 _tag_table = DayTagTotal.__table__
 
@@ -64,48 +49,16 @@ def zone_key(account) -> str:
     return zone_for(account).key
 
 
-def _figure_columns():
-    return (func.count(Entry.id), func.coalesce(func.sum(Entry.word_count), 0),
-            func.coalesce(func.sum(case((Entry.is_win, 1), else_=0)), 0),
-            func.count(Reframe.entry_id), func.coalesce(func.sum(Reframe.belief_before), 0),
-            func.count(Reframe.belief_before), func.coalesce(func.sum(Reframe.belief_after), 0),
-            func.count(Reframe.belief_after))
-
-
 def counted_days(owner_id: int) -> dict[date, DayFigures]:
-    """The owner's figures per local day counted afresh from the visible entries, with
-    streaks: what :func:`stored_days` must equal. Reads every entry (for rebuilds and
-    checks, not for pages)."""
-    zone = zone_for(_account(owner_id))
-    rows = db.session.execute(
-        owned_columns(Entry, owner_id, Entry.created_at, Entry.word_count, Entry.is_win,
-                      Reframe.entry_id, Reframe.belief_before, Reframe.belief_after)
-        .outerjoin(Reframe, Reframe.entry_id == Entry.id)
-        .execution_options(yield_per=5_000))
-    sums: dict[date, list[int]] = {}
-    for created_at, words, is_win, reframe_id, before, after in rows:
-        day = sums.setdefault(in_zone(created_at, zone).date(), [0] * len(COUNTED))
-        day[0] += 1
-        day[1] += words or 0
-        day[2] += bool(is_win)
-        if reframe_id is not None:
-            day[3] += 1
-            if before is not None:
-                day[4] += before
-                day[5] += 1
-            if after is not None:
-                day[6] += after
-                day[7] += 1
-    return _with_streaks({day: DayFigures(*values) for day, values in sums.items()})
+    """The owner's day totals counted afresh, entry by entry, in the zone the account
+    sees: what :func:`stored_days` must equal (for checks; reads every entry)."""
+    return recount.counted_days(owner_id, zone_for(_account(owner_id)))
 
 
-def _with_streaks(days: dict[date, DayFigures]) -> dict[date, DayFigures]:
-    result, previous, run = {}, None, 0
-    for day in sorted(days):
-        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
-        result[day] = replace(days[day], streak=run)
-        previous = day
-    return result
+def counted_day_tags(owner_id: int) -> dict[tuple[date, int], int]:
+    """The owner's day tag totals counted afresh, link by link: what
+    :func:`stored_day_tags` must equal."""
+    return recount.counted_day_tags(owner_id, zone_for(_account(owner_id)))
 
 
 def stored_days(owner_id: int) -> dict[date, DayFigures]:
@@ -119,35 +72,38 @@ def stored_days(owner_id: int) -> dict[date, DayFigures]:
 def rebuild_days(owner_id: int) -> None:
     """Count the owner's days afresh (in the zone the account sees now) and store them."""
     account = _account(owner_id)
-    days = counted_days(owner_id)
+    zone = zone_for(account)
+    days = recount.grouped_days(owner_id, zone)
     connection = _connection()
     connection.execute(delete(_table).where(_table.c.owner_id == owner_id))
     connection.execute(delete(_tag_table).where(_tag_table.c.owner_id == owner_id))
     rows = [{"owner_id": owner_id, "day": day, **vars(figures)} for day, figures in days.items()]
     _insert(_table, rows)
-    _insert(_tag_table, [{"owner_id": owner_id, "day": day, "tag_id": tag_id, "entries": count}
-                         for (day, tag_id), count in counted_day_tags(owner_id).items()])
+    _store_day_tags(owner_id, zone)
     users = User.__table__
     connection.execute(update(users).where(users.c.id == owner_id)
                        .values(totals_zone=zone_key(account)))
 
 
+def _store_day_tags(owner_id: int, zone) -> None:
+    """Insert the owner's day tag totals, grouped in the database; then add those of
+    entries dated outside the years it groups (rare: a day may hold both)."""
+    grouped, outliers = recount.day_tags_select(owner_id, zone)
+    if grouped is not None:
+        _connection().execute(_tag_table.insert().from_select(
+            ["owner_id", "day", "tag_id", "entries"], grouped))
+    for (day, tag_id), count in outliers.items():
+        key = ((_tag_table.c.owner_id == owner_id) & (_tag_table.c.day == day)
+               & (_tag_table.c.tag_id == tag_id))
+        if not _connection().execute(update(_tag_table).where(key).values(
+                entries=_tag_table.c.entries + count)).rowcount:
+            _insert(_tag_table, [{"owner_id": owner_id, "day": day, "tag_id": tag_id,
+                                  "entries": count}])
+
+
 def _insert(table, rows: list[dict]) -> None:
     for start in range(0, len(rows), INSERT_BATCH):
         _connection().execute(insert(table), rows[start:start + INSERT_BATCH])
-
-
-def counted_day_tags(owner_id: int) -> dict[tuple[date, int], int]:
-    """How many visible entries of each local day carry each tag, counted afresh."""
-    zone = zone_for(_account(owner_id))
-    rows = db.session.execute(
-        owned_columns(Entry, owner_id, Entry.created_at, EntryTag.tag_id)
-        .join(EntryTag, EntryTag.entry_id == Entry.id).execution_options(yield_per=5_000))
-    counts: dict[tuple[date, int], int] = {}
-    for created_at, tag_id in rows:
-        key = (in_zone(created_at, zone).date(), tag_id)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 def stored_day_tags(owner_id: int) -> dict[tuple[date, int], int]:
@@ -201,7 +157,7 @@ def _counted(figures: DayFigures) -> dict[str, int]:
 
 def _count_day(owner_id: int, zone, day: date) -> DayFigures:
     row = db.session.execute(
-        owned_columns(Entry, owner_id, *_figure_columns())
+        owned_columns(Entry, owner_id, *figure_columns())
         .outerjoin(Reframe, Reframe.entry_id == Entry.id)
         .where(Entry.created_at >= local_day_start(day, zone),
                Entry.created_at < local_day_end(day, zone))).one()
