@@ -5,8 +5,12 @@ SQLite keeps the documents in the FTS5 table ``entries_fts`` (rowid = entry id);
 PostgreSQL in ``search_documents`` as a ``tsvector``. Match expressions are rebuilt
 from each term's words (letters and digits only), so nothing a user types reaches the
 match syntax: quotes, brackets, operators and SQL are gone before the expression is
-assembled. Every lookup filters on the owner too, so another user's words can never be
-matched, ranked or counted.
+assembled. Every lookup that ranks filters on the owner too, so another user's words can
+never be ranked. Lists of matching entry ids (:meth:`containing_any`) are conditions on
+entries: they are only ever used as ``entries.id NOT IN (...)`` in a statement already
+limited to one owner's entries, where an id of anyone else's can match nothing, and
+they are much cheaper without an owner to read for every document (FTS5 keeps it
+outside its index).
 """
 
 from abc import ABC, abstractmethod
@@ -82,8 +86,9 @@ class SearchBackend(ABC):
         excluded term; higher scores are better matches. ``groups`` is not empty."""
 
     @abstractmethod
-    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
-        """``entry_id`` of the owner's documents containing any of ``terms`` (not empty)."""
+    def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
+        """``entry_id`` of the documents containing any of ``terms`` (not empty), whoever
+        owns them: only for ``Entry.id NOT IN`` on one owner's entries."""
 
     def health(self, query: Callable[[str], Sequence]) -> IndexHealth:
         """Count documents against entries. ``query`` runs one SQL statement and returns
@@ -134,11 +139,10 @@ class SQLiteIndex(SearchBackend):
             "FROM entries_fts WHERE entries_fts MATCH :match AND owner_id = :owner")
         return _scored(sql.bindparams(match=f"{self.COLUMNS} : ({expression})", owner=owner_id))
 
-    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match "
-                   "AND owner_id = :owner")
-        return sql.bindparams(match=f"{self.COLUMNS} : {self._any(terms)}",
-                              owner=owner_id).columns(column("entry_id", Integer))
+    def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
+        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
+        return sql.bindparams(match=f"{self.COLUMNS} : {self._any(terms)}").columns(
+            column("entry_id", Integer))
 
     @staticmethod
     def _term(term: Term) -> str:
@@ -182,11 +186,10 @@ class PostgresIndex(SearchBackend):
             "WHERE owner_id = :owner AND document @@ query")
         return _scored(sql.bindparams(match=expression, owner=owner_id))
 
-    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT entry_id FROM search_documents WHERE owner_id = :owner "
-                   "AND document @@ to_tsquery('simple', :match)")
-        return sql.bindparams(match=self._any(terms),
-                              owner=owner_id).columns(column("entry_id", Integer))
+    def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
+        sql = text("SELECT entry_id FROM search_documents "
+                   "WHERE document @@ to_tsquery('simple', :match)")
+        return sql.bindparams(match=self._any(terms)).columns(column("entry_id", Integer))
 
     @staticmethod
     def _term(term: Term) -> str:

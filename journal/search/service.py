@@ -68,7 +68,7 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
     else:
         if parsed.excluded:
             statement = statement.where(
-                Entry.id.not_in(backend.containing_any(owner.id, parsed.excluded)))
+                Entry.id.not_in(backend.containing_any(parsed.excluded)))
         statement = statement.order_by(Entry.created_at.desc(), Entry.id.desc())
     entries = list(db.session.scalars(
         statement.options(selectinload(Entry.tags))
