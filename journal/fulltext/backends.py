@@ -5,12 +5,12 @@ SQLite keeps the documents in the FTS5 table ``entries_fts`` (rowid = entry id);
 PostgreSQL in ``search_documents`` as a ``tsvector``. Match expressions are rebuilt
 from each term's words (letters and digits only), so nothing a user types reaches the
 match syntax: quotes, brackets, operators and SQL are gone before the expression is
-assembled. Every lookup that ranks filters on the owner too, so another user's words can
-never be ranked. Lists of matching entry ids (:meth:`containing_any`) are conditions on
-entries: they are only ever used as ``entries.id NOT IN (...)`` in a statement already
-limited to one owner's entries, where an id of anyone else's can match nothing, and
-they are much cheaper without an owner to read for every document (FTS5 keeps it
-outside its index).
+assembled. Every lookup that ranks or counts filters on the owner too, so another user's
+words can never be ranked or counted. Lists of matching entry ids (:meth:`matching`,
+:meth:`containing_any`) are conditions on entries: they are only ever used as
+``entries.id IN (...)`` or ``NOT IN (...)`` in a statement limited to one owner's
+entries, where an id of anyone else's can match nothing, and they are much cheaper
+without an owner to read for every document (FTS5 keeps it outside its index).
 """
 
 from abc import ABC, abstractmethod
@@ -86,6 +86,18 @@ class SearchBackend(ABC):
         excluded term; higher scores are better matches. ``groups`` is not empty."""
 
     @abstractmethod
+    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
+                  excluded: Sequence[Term], limit: int) -> bool:
+        """Whether more than ``limit`` of the owner's documents match every group and no
+        excluded term; reads no more than ``limit + 1`` of them. ``groups`` is not empty."""
+
+    @abstractmethod
+    def matching(self, groups: Groups, excluded: Sequence[Term]) -> TextualSelect:
+        """``entry_id`` of the documents matching every group and no excluded term,
+        whoever owns them: only for ``Entry.id IN`` on one owner's entries. ``groups`` is
+        not empty."""
+
+    @abstractmethod
     def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
         """``entry_id`` of the documents containing any of ``terms`` (not empty), whoever
         owns them: only for ``Entry.id NOT IN`` on one owner's entries."""
@@ -130,19 +142,40 @@ class SQLiteIndex(SearchBackend):
         _in_batches(connection, statement, documents)
 
     def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
-        expression = " AND ".join(self._any(group) for group in groups)
-        if excluded:
-            expression = f"({expression}) NOT {self._any(excluded)}"
         # bm25 weighs title, body, tags, extra: a word in the title counts most.
         sql = text(
             "SELECT rowid AS entry_id, -bm25(entries_fts, 10.0, 1.0, 4.0, 1.0) AS score "
             "FROM entries_fts WHERE entries_fts MATCH :match AND owner_id = :owner")
-        return _scored(sql.bindparams(match=f"{self.COLUMNS} : ({expression})", owner=owner_id))
+        return _scored(sql.bindparams(match=self._match(groups, excluded), owner=owner_id))
+
+    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
+                  excluded: Sequence[Term], limit: int) -> bool:
+        # Counting everyone's matches reads the index alone; the owner of each document
+        # is one more read per row. When everyone's are few, the owner's are too.
+        match = self._match(groups, excluded)
+        bounded = ("SELECT count(*) FROM (SELECT 1 FROM entries_fts "
+                   "WHERE entries_fts MATCH :match {} LIMIT :rows)")
+        rows = {"match": match, "rows": limit + 1}
+        if connection.scalar(text(bounded.format("")), rows) <= limit:
+            return False
+        return connection.scalar(text(bounded.format("AND owner_id = :owner")),
+                                 {**rows, "owner": owner_id}) > limit
+
+    def matching(self, groups: Groups, excluded: Sequence[Term]) -> TextualSelect:
+        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
+        return sql.bindparams(match=self._match(groups, excluded)).columns(
+            column("entry_id", Integer))
 
     def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
         sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
         return sql.bindparams(match=f"{self.COLUMNS} : {self._any(terms)}").columns(
             column("entry_id", Integer))
+
+    def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
+        expression = " AND ".join(self._any(group) for group in groups)
+        if excluded:
+            expression = f"({expression}) NOT {self._any(excluded)}"
+        return f"{self.COLUMNS} : ({expression})"
 
     @staticmethod
     def _term(term: Term) -> str:
@@ -177,19 +210,36 @@ class PostgresIndex(SearchBackend):
         _in_batches(connection, statement, normalized)
 
     def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
-        expression = " & ".join(self._any(group) for group in groups)
-        if excluded:
-            expression += " & !" + self._any(excluded)
         sql = text(
             "SELECT entry_id, ts_rank_cd(document, query) AS score "
             "FROM search_documents, to_tsquery('simple', :match) AS query "
             "WHERE owner_id = :owner AND document @@ query")
-        return _scored(sql.bindparams(match=expression, owner=owner_id))
+        return _scored(sql.bindparams(match=self._match(groups, excluded), owner=owner_id))
+
+    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
+                  excluded: Sequence[Term], limit: int) -> bool:
+        sql = text("SELECT count(*) FROM (SELECT 1 FROM search_documents "
+                   "WHERE owner_id = :owner AND document @@ to_tsquery('simple', :match) "
+                   "LIMIT :rows) AS bounded")
+        return connection.scalar(sql, {"owner": owner_id, "rows": limit + 1,
+                                       "match": self._match(groups, excluded)}) > limit
+
+    def matching(self, groups: Groups, excluded: Sequence[Term]) -> TextualSelect:
+        sql = text("SELECT entry_id FROM search_documents "
+                   "WHERE document @@ to_tsquery('simple', :match)")
+        return sql.bindparams(match=self._match(groups, excluded)).columns(
+            column("entry_id", Integer))
 
     def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
         sql = text("SELECT entry_id FROM search_documents "
                    "WHERE document @@ to_tsquery('simple', :match)")
         return sql.bindparams(match=self._any(terms)).columns(column("entry_id", Integer))
+
+    def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
+        expression = " & ".join(self._any(group) for group in groups)
+        if excluded:
+            expression += " & !" + self._any(excluded)
+        return expression
 
     @staticmethod
     def _term(term: Term) -> str:
