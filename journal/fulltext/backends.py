@@ -6,11 +6,10 @@ PostgreSQL in ``search_documents`` as a ``tsvector``. Match expressions are rebu
 from each term's words (letters and digits only), so nothing a user types reaches the
 match syntax: quotes, brackets, operators and SQL are gone before the expression is
 assembled. Every lookup that ranks or counts filters on the owner too, so another user's
-words can never be ranked or counted. Lists of matching entry ids (:meth:`matching`,
-:meth:`containing_any`) are conditions on entries: they are only ever used as
-``entries.id IN (...)`` or ``NOT IN (...)`` in a statement limited to one owner's
-entries, where an id of anyone else's can match nothing, and they are much cheaper
-without an owner to read for every document (FTS5 keeps it outside its index).
+words can never be ranked or counted. The conditions on entries (:meth:`matches`,
+:meth:`lacks_all`) only ever narrow a statement limited to one owner's entries, where
+anyone else's document can match nothing: they read the documents without their owner,
+which FTS5 keeps outside its index (one more read per document).
 """
 
 from abc import ABC, abstractmethod
@@ -18,9 +17,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Float, Integer, bindparam, column, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    table,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Subquery, TextualSelect
 
 from journal.fulltext.terms import Term, searchable, words_of
@@ -92,15 +101,16 @@ class SearchBackend(ABC):
         excluded term; reads no more than ``limit + 1`` of them. ``groups`` is not empty."""
 
     @abstractmethod
-    def matching(self, groups: Groups, excluded: Sequence[Term]) -> TextualSelect:
-        """``entry_id`` of the documents matching every group and no excluded term,
-        whoever owns them: only for ``Entry.id IN`` on one owner's entries. ``groups`` is
-        not empty."""
+    def matches(self, entry_id: ColumnElement[int], groups: Groups,
+                excluded: Sequence[Term]) -> ColumnElement[bool]:
+        """A condition for a statement on one owner's entries: the document of
+        ``entry_id`` matches every group and no excluded term. ``groups`` is not empty."""
 
     @abstractmethod
-    def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
-        """``entry_id`` of the documents containing any of ``terms`` (not empty), whoever
-        owns them: only for ``Entry.id NOT IN`` on one owner's entries."""
+    def lacks_all(self, entry_id: ColumnElement[int],
+                  terms: Sequence[Term]) -> ColumnElement[bool]:
+        """A condition for a statement on one owner's entries: the document of
+        ``entry_id`` contains none of ``terms`` (not empty)."""
 
     def health(self, query: Callable[[str], Sequence]) -> IndexHealth:
         """Count documents against entries. ``query`` runs one SQL statement and returns
@@ -161,15 +171,20 @@ class SQLiteIndex(SearchBackend):
         return connection.scalar(text(bounded.format("AND owner_id = :owner")),
                                  {**rows, "owner": owner_id}) > limit
 
-    def matching(self, groups: Groups, excluded: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
-        return sql.bindparams(match=self._match(groups, excluded)).columns(
-            column("entry_id", Integer))
+    # One list of matching ids, built once per statement: FTS5 finds each word's
+    # documents quickly in bulk, while a lookup per entry costs as much as a whole query.
+    def matches(self, entry_id: ColumnElement[int], groups: Groups,
+                excluded: Sequence[Term]) -> ColumnElement[bool]:
+        return entry_id.in_(self._ids(self._match(groups, excluded)))
 
-    def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
+    def lacks_all(self, entry_id: ColumnElement[int],
+                  terms: Sequence[Term]) -> ColumnElement[bool]:
+        return entry_id.not_in(self._ids(f"{self.COLUMNS} : {self._any(terms)}"))
+
+    @staticmethod
+    def _ids(match: str) -> TextualSelect:
         sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
-        return sql.bindparams(match=f"{self.COLUMNS} : {self._any(terms)}").columns(
-            column("entry_id", Integer))
+        return sql.bindparams(match=match).columns(column("entry_id", Integer))
 
     def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
         expression = " AND ".join(self._any(group) for group in groups)
@@ -224,16 +239,22 @@ class PostgresIndex(SearchBackend):
         return connection.scalar(sql, {"owner": owner_id, "rows": limit + 1,
                                        "match": self._match(groups, excluded)}) > limit
 
-    def matching(self, groups: Groups, excluded: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT entry_id FROM search_documents "
-                   "WHERE document @@ to_tsquery('simple', :match)")
-        return sql.bindparams(match=self._match(groups, excluded)).columns(
-            column("entry_id", Integer))
+    # Correlated on the entry: the planner may then walk the owner's entries in order and
+    # look up each one's document by its key, stopping at the page (NOT IN would read
+    # every matching document first).
+    def matches(self, entry_id: ColumnElement[int], groups: Groups,
+                excluded: Sequence[Term]) -> ColumnElement[bool]:
+        return self._holding(entry_id, self._match(groups, excluded))
 
-    def containing_any(self, terms: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT entry_id FROM search_documents "
-                   "WHERE document @@ to_tsquery('simple', :match)")
-        return sql.bindparams(match=self._any(terms)).columns(column("entry_id", Integer))
+    def lacks_all(self, entry_id: ColumnElement[int],
+                  terms: Sequence[Term]) -> ColumnElement[bool]:
+        return ~self._holding(entry_id, self._any(terms))
+
+    @staticmethod
+    def _holding(entry_id: ColumnElement[int], match: str) -> ColumnElement[bool]:
+        query = func.to_tsquery(literal_column("'simple'"), match)
+        return exists().where(_DOCUMENTS.c.entry_id == entry_id,
+                              _DOCUMENTS.c.document.bool_op("@@")(query))
 
     def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
         expression = " & ".join(self._any(group) for group in groups)
@@ -251,6 +272,8 @@ class PostgresIndex(SearchBackend):
     def _any(self, terms: Iterable[Term]) -> str:
         return "(" + " | ".join(self._term(term) for term in terms) + ")"
 
+
+_DOCUMENTS = table("search_documents", column("entry_id", Integer), column("document"))
 
 BACKENDS: dict[str, type[SearchBackend]] = {"sqlite": SQLiteIndex, "postgresql": PostgresIndex}
 INDEX_TABLES = tuple(backend.documents for backend in BACKENDS.values())

@@ -109,9 +109,9 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
     else:
         if parsed.has_text:
             statement = statement.where(
-                Entry.id.in_(backend.matching(parsed.groups, parsed.excluded)))
+                backend.matches(Entry.id, parsed.groups, parsed.excluded))
         elif parsed.excluded:
-            statement = statement.where(Entry.id.not_in(backend.containing_any(parsed.excluded)))
+            statement = statement.where(backend.lacks_all(Entry.id, parsed.excluded))
         entries = list(db.session.scalars(
             statement.options(selectinload(Entry.tags))
             .order_by(Entry.created_at.desc(), Entry.id.desc())
