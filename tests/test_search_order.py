@@ -104,6 +104,17 @@ def test_filters_apply_in_the_newest_first_order(user, limits, standups):
         "Thursday", "Retro"]
 
 
+@pytest.mark.parametrize("query", ["standup", "retro", ""])
+def test_a_tag_the_owner_does_not_have_matches_nothing(user, other_user, limits, standups,
+                                                       make_entry, query):
+    make_entry(other_user, "Bo's standup.", title="Bo private", tags="bo-only")
+
+    for tag in ("nosuch", "bo-only"):
+        assert search(user, f"{query} tag:{tag}").hits == []
+        assert search(user, query, SearchFilters(tags=(tag,))).hits == []
+    assert titles(search(other_user, "tag:bo-only")) == ["Bo private"]
+
+
 @pytest.mark.parametrize(("rank_limit", "order"), [(3, NEWEST), (5, BEST)])
 def test_pages_follow_on_in_either_order(user, monkeypatch, standups, rank_limit, order):
     monkeypatch.setattr(service, "RANK_LIMIT", rank_limit)

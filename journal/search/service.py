@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
@@ -93,6 +94,8 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
     backend = backend_for(db.session.get_bind())
     results = SearchResults(parsed=parsed, page=page, rank_limit=RANK_LIMIT,
                             count_limit=COUNT_LIMIT)
+    if statement is None:
+        return results
     if parsed.has_text:
         results.too_common = backend.more_than(db.session.connection(), owner.id,
                                                parsed.groups, parsed.excluded, RANK_LIMIT)
@@ -130,15 +133,21 @@ def _in_order(owner: User, ids: list[int]) -> list[Entry]:
     return [found[entry_id] for entry_id in ids if entry_id in found]
 
 
-def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters):
+def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters) -> Select | None:
+    """The owner's entries that pass the filters, or None when none can (a tag the
+    owner does not have)."""
     statement = owned(Entry, owner)
     zone = zone_for(owner)
     for tag in (*parsed.tags, *filters.tags):
-        # The links' entry ids straight from the owner's tags: one list, read from the
-        # (tag_id, entry_id) index, that the owner's entries are tested against.
-        tagged = (owned_columns(Tag, owner, EntryTag.entry_id)
-                  .join(EntryTag, EntryTag.tag_id == Tag.id).where(subtree_condition(tag)))
-        statement = statement.where(Entry.id.in_(tagged))
+        # The tag's ids are read first: with none, nothing can match and no entry is
+        # read; with some, the planner knows from them how many links to expect
+        # (PostgreSQL walks every entry for a tag it cannot size).
+        tag_ids = list(db.session.scalars(
+            owned_columns(Tag, owner, Tag.id).where(subtree_condition(tag))))
+        if not tag_ids:
+            return None
+        statement = statement.where(Entry.id.in_(
+            select(EntryTag.entry_id).where(EntryTag.tag_id.in_(tag_ids))))
     if parsed.before:
         statement = statement.where(Entry.created_at < local_day_start(parsed.before, zone))
     if parsed.after:
