@@ -2,11 +2,13 @@
 a LIKE scan and the entry list, in one run.
 
     .venv/bin/python bench/search.py [--entries 100000] [--runs 50] [--database PATH]
+                                     [--url postgresql+psycopg://...]
 
 Builds a throwaway SQLite database (migrated, one user, ``demo-data``), or reuses the one
 at ``--database`` (building it there first when it does not exist, so several runs and
-several versions of the code can be timed on the same data). Picks a rare, a medium
-and a common word from the index's own vocabulary, then times for each:
+several versions of the code can be timed on the same data); ``--url`` does the same
+with any database, PostgreSQL's for one. Picks a rare, a medium and a common word from
+the index's own vocabulary, then times for each:
 
 - ``search``: the search service (the call the search page makes: choosing the order,
   ranking, filtering and snippets for the first page of 20);
@@ -36,12 +38,21 @@ FLASK = [sys.executable, "-m", "flask", "--app", "journal"]
 PASSWORD = "a long bench passphrase"  # noqa: S105 - a throwaway database
 
 
-def prepare(database: Path, entries: int) -> None:
-    env = {**os.environ, "JOURNAL_DATABASE_URL": f"sqlite:///{database}",
+def prepare(url: str, entries: int) -> None:
+    """Migrate the database at ``url`` and fill it, unless it already holds the bench's
+    user (then it is reused as it is)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    env = {**os.environ, "JOURNAL_DATABASE_URL": url,
            "JOURNAL_SECRET_KEY": os.environ.get("JOURNAL_SECRET_KEY")
            or secrets.token_urlsafe(48)}
-    if database.exists():
-        print(f"reusing {database}")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        filled = inspect(connection).has_table("users") and connection.scalar(
+            text("SELECT count(*) FROM users WHERE username = 'bench'"))
+    engine.dispose()
+    if filled:
+        print(f"reusing {url}")
     else:
         subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
@@ -60,11 +71,17 @@ def pick_words(connection) -> dict[str, tuple[str, int]]:
     """A rare, a medium and a common word, with the number of entries holding each."""
     from sqlalchemy import text
 
-    connection.execute(text(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab "
-        "USING fts5vocab(main, entries_fts, 'row')"))
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab "
+            "USING fts5vocab(main, entries_fts, 'row')"))
+        vocabulary = "SELECT term, doc FROM temp.bench_vocab"
+    else:
+        vocabulary = ("SELECT word AS term, ndoc AS doc "
+                      "FROM ts_stat('SELECT document FROM search_documents')")
     rows = connection.execute(text(
-        "SELECT term, doc FROM temp.bench_vocab WHERE length(term) >= 4 ORDER BY doc")).all()
+        f"SELECT term, doc FROM ({vocabulary}) AS vocabulary "  # noqa: S608 - fixed text
+        "WHERE length(term) >= 4 ORDER BY doc, term")).all()
     total = max(doc for _, doc in rows)
     rare = next((term, doc) for term, doc in rows if doc >= 3)
     medium = min(rows, key=lambda row: abs(row[1] - total * 0.02))
@@ -107,11 +124,14 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--database", type=Path,
-                        help="a database file to reuse (built there when missing)")
+                        help="a SQLite file to reuse (built there when missing)")
+    parser.add_argument("--url", help="a database URL to use instead, PostgreSQL's for "
+                                      "one (filled when it has no bench user)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        prepare(args.database or Path(folder) / "bench.sqlite3", args.entries)
+        database = args.database or Path(folder) / "bench.sqlite3"
+        prepare(args.url or f"sqlite:///{database.resolve()}", args.entries)
         sys.path.insert(0, str(ROOT))
         from sqlalchemy import or_, select
 
