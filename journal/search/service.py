@@ -103,10 +103,10 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
         ranked = backend.ranked(owner.id, parsed.groups, parsed.excluded)
         # The ids of every match are sorted anyway: reading up to COUNT_LIMIT of them
         # counts the matches for little more than the page costs.
-        ids = list(db.session.scalars(
+        ids = db.session.connection().scalars(  # plain ids: no ORM work per row
             statement.with_only_columns(Entry.id).join(ranked, ranked.c.entry_id == Entry.id)
             .order_by(ranked.c.score.desc(), Entry.created_at.desc(), Entry.id.desc())
-            .limit(max(COUNT_LIMIT, offset + per_page) + 1)))
+            .limit(max(COUNT_LIMIT, offset + per_page) + 1)).all()
         results.order, results.matches = BEST, len(ids)
         entries = _in_order(owner, ids[offset:offset + per_page + 1])
     else:
@@ -125,11 +125,13 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
 
 
 def _in_order(owner: User, ids: list[int]) -> list[Entry]:
-    """The owner's entries with ``ids``, in that order."""
+    """The owner's entries with ``ids`` (read through the filters, which left out what
+    an unfinished import wrote, so that is not asked again), in that order."""
     if not ids:
         return []
     found = {entry.id: entry for entry in db.session.scalars(
-        owned(Entry, owner).where(Entry.id.in_(ids)).options(selectinload(Entry.tags)))}
+        owned(Entry, owner, with_hidden=True).where(Entry.id.in_(ids))
+        .options(selectinload(Entry.tags)))}
     return [found[entry_id] for entry_id in ids if entry_id in found]
 
 
