@@ -6,13 +6,14 @@ the words are in at most :data:`RANK_LIMIT` of the owner's entries: every match 
 ranked, which costs little for that many. Newest first, when the words are in more:
 ranking tens of thousands of entries takes longer than the order is worth (a word in
 that many entries says little about any one of them), while the newest matches are
-found by walking the owner's entries from the newest and stopping at the page. The
-choice counts the owner's matches only, never anyone else's.
+found by walking the owner's entries from the newest and stopping at the page (SQLite
+lists the matching ids from its index first, which is quick even for tens of
+thousands). The choice counts the owner's matches only, never anyone else's.
 
 Every statement starts from :func:`journal.ownership.owned`; the index lookups that
-rank or count filter on the owner too, and lists of matching ids only ever narrow the
-owner's own entries. So another user's words can never be matched, ranked, counted or
-quoted in a snippet.
+rank or count filter on the owner too, and the conditions on matching documents only
+ever narrow the owner's own entries. So another user's words can never be matched,
+ranked, counted or quoted in a snippet.
 """
 
 from dataclasses import dataclass, field
