@@ -5,8 +5,11 @@ SQLite keeps the documents in the FTS5 table ``entries_fts`` (rowid = entry id);
 PostgreSQL in ``search_documents`` as a ``tsvector``. Match expressions are rebuilt
 from each term's words (letters and digits only), so nothing a user types reaches the
 match syntax: quotes, brackets, operators and SQL are gone before the expression is
-assembled. Every lookup filters on the owner too, so another user's words can never be
-matched, ranked or counted.
+assembled. Every lookup that ranks or counts filters on the owner too, so another user's
+words can never be ranked or counted. The conditions on entries (:meth:`matches`,
+:meth:`lacks_all`) only ever narrow a statement limited to one owner's entries, where
+anyone else's document can match nothing: they read the documents without their owner,
+which FTS5 keeps outside its index (one more read per document).
 """
 
 from abc import ABC, abstractmethod
@@ -14,9 +17,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Float, Integer, bindparam, column, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    table,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Subquery, TextualSelect
 
 from journal.fulltext.terms import Term, searchable, words_of
@@ -82,8 +95,22 @@ class SearchBackend(ABC):
         excluded term; higher scores are better matches. ``groups`` is not empty."""
 
     @abstractmethod
-    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
-        """``entry_id`` of the owner's documents containing any of ``terms`` (not empty)."""
+    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
+                  excluded: Sequence[Term], limit: int) -> bool:
+        """Whether more than ``limit`` of the owner's documents match every group and no
+        excluded term; reads no more than ``limit + 1`` of them. ``groups`` is not empty."""
+
+    @abstractmethod
+    def matches(self, entry_id: ColumnElement[int], groups: Groups,
+                excluded: Sequence[Term]) -> ColumnElement[bool]:
+        """A condition for a statement on one owner's entries: the document of
+        ``entry_id`` matches every group and no excluded term. ``groups`` is not empty."""
+
+    @abstractmethod
+    def lacks_all(self, entry_id: ColumnElement[int],
+                  terms: Sequence[Term]) -> ColumnElement[bool]:
+        """A condition for a statement on one owner's entries: the document of
+        ``entry_id`` contains none of ``terms`` (not empty)."""
 
     def health(self, query: Callable[[str], Sequence]) -> IndexHealth:
         """Count documents against entries. ``query`` runs one SQL statement and returns
@@ -124,21 +151,51 @@ class SQLiteIndex(SearchBackend):
                          "VALUES (:entry_id, :title, :body, :tags, :extra, :owner_id)")
         _in_batches(connection, statement, documents)
 
+    # The owner of a document is read from its entry, which the search reads anyway,
+    # not from the FTS5 table, which keeps it in a table of its own (one more lookup for
+    # every match). CROSS JOIN keeps the index first: the other way round, SQLite would
+    # run a full-text query for every entry.
+    OWN_MATCHES = ("FROM entries_fts CROSS JOIN entries AS owning ON owning.id = entries_fts.rowid "
+              "WHERE entries_fts MATCH :match AND owning.owner_id = :owner")
+
     def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
+        # bm25 weighs title, body, tags, extra: a word in the title counts most.
+        sql = text("SELECT entries_fts.rowid AS entry_id, "
+                   f"-bm25(entries_fts, 10.0, 1.0, 4.0, 1.0) AS score {self.OWN_MATCHES}")
+        return _scored(sql.bindparams(match=self._match(groups, excluded), owner=owner_id))
+
+    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
+                  excluded: Sequence[Term], limit: int) -> bool:
+        # Counting everyone's matches reads the index alone. When everyone's are few,
+        # the owner's are too.
+        rows = {"match": self._match(groups, excluded), "rows": limit + 1}
+        everyone = text("SELECT count(*) FROM (SELECT 1 FROM entries_fts "
+                        "WHERE entries_fts MATCH :match LIMIT :rows)")
+        if connection.scalar(everyone, rows) <= limit:
+            return False
+        owners = text(f"SELECT count(*) FROM (SELECT 1 {self.OWN_MATCHES} LIMIT :rows)")  # noqa: S608
+        return connection.scalar(owners, {**rows, "owner": owner_id}) > limit
+
+    # One list of matching ids, built once per statement: FTS5 finds each word's
+    # documents quickly in bulk, while a lookup per entry costs as much as a whole query.
+    def matches(self, entry_id: ColumnElement[int], groups: Groups,
+                excluded: Sequence[Term]) -> ColumnElement[bool]:
+        return entry_id.in_(self._ids(self._match(groups, excluded)))
+
+    def lacks_all(self, entry_id: ColumnElement[int],
+                  terms: Sequence[Term]) -> ColumnElement[bool]:
+        return entry_id.not_in(self._ids(f"{self.COLUMNS} : {self._any(terms)}"))
+
+    @staticmethod
+    def _ids(match: str) -> TextualSelect:
+        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
+        return sql.bindparams(match=match).columns(column("entry_id", Integer))
+
+    def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
         expression = " AND ".join(self._any(group) for group in groups)
         if excluded:
             expression = f"({expression}) NOT {self._any(excluded)}"
-        # bm25 weighs title, body, tags, extra: a word in the title counts most.
-        sql = text(
-            "SELECT rowid AS entry_id, -bm25(entries_fts, 10.0, 1.0, 4.0, 1.0) AS score "
-            "FROM entries_fts WHERE entries_fts MATCH :match AND owner_id = :owner")
-        return _scored(sql.bindparams(match=f"{self.COLUMNS} : ({expression})", owner=owner_id))
-
-    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match "
-                   "AND owner_id = :owner")
-        return sql.bindparams(match=f"{self.COLUMNS} : {self._any(terms)}",
-                              owner=owner_id).columns(column("entry_id", Integer))
+        return f"{self.COLUMNS} : ({expression})"
 
     @staticmethod
     def _term(term: Term) -> str:
@@ -173,20 +230,42 @@ class PostgresIndex(SearchBackend):
         _in_batches(connection, statement, normalized)
 
     def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
-        expression = " & ".join(self._any(group) for group in groups)
-        if excluded:
-            expression += " & !" + self._any(excluded)
         sql = text(
             "SELECT entry_id, ts_rank_cd(document, query) AS score "
             "FROM search_documents, to_tsquery('simple', :match) AS query "
             "WHERE owner_id = :owner AND document @@ query")
-        return _scored(sql.bindparams(match=expression, owner=owner_id))
+        return _scored(sql.bindparams(match=self._match(groups, excluded), owner=owner_id))
 
-    def containing_any(self, owner_id: int, terms: Sequence[Term]) -> TextualSelect:
-        sql = text("SELECT entry_id FROM search_documents WHERE owner_id = :owner "
-                   "AND document @@ to_tsquery('simple', :match)")
-        return sql.bindparams(match=self._any(terms),
-                              owner=owner_id).columns(column("entry_id", Integer))
+    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
+                  excluded: Sequence[Term], limit: int) -> bool:
+        sql = text("SELECT count(*) FROM (SELECT 1 FROM search_documents "
+                   "WHERE owner_id = :owner AND document @@ to_tsquery('simple', :match) "
+                   "LIMIT :rows) AS bounded")
+        return connection.scalar(sql, {"owner": owner_id, "rows": limit + 1,
+                                       "match": self._match(groups, excluded)}) > limit
+
+    # Correlated on the entry: the planner may then walk the owner's entries in order and
+    # look up each one's document by its key, stopping at the page (NOT IN would read
+    # every matching document first).
+    def matches(self, entry_id: ColumnElement[int], groups: Groups,
+                excluded: Sequence[Term]) -> ColumnElement[bool]:
+        return self._holding(entry_id, self._match(groups, excluded))
+
+    def lacks_all(self, entry_id: ColumnElement[int],
+                  terms: Sequence[Term]) -> ColumnElement[bool]:
+        return ~self._holding(entry_id, self._any(terms))
+
+    @staticmethod
+    def _holding(entry_id: ColumnElement[int], match: str) -> ColumnElement[bool]:
+        query = func.to_tsquery(literal_column("'simple'"), match)
+        return exists().where(_DOCUMENTS.c.entry_id == entry_id,
+                              _DOCUMENTS.c.document.bool_op("@@")(query))
+
+    def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
+        expression = " & ".join(self._any(group) for group in groups)
+        if excluded:
+            expression += " & !" + self._any(excluded)
+        return expression
 
     @staticmethod
     def _term(term: Term) -> str:
@@ -198,6 +277,8 @@ class PostgresIndex(SearchBackend):
     def _any(self, terms: Iterable[Term]) -> str:
         return "(" + " | ".join(self._term(term) for term in terms) + ")"
 
+
+_DOCUMENTS = table("search_documents", column("entry_id", Integer), column("document"))
 
 BACKENDS: dict[str, type[SearchBackend]] = {"sqlite": SQLiteIndex, "postgresql": PostgresIndex}
 INDEX_TABLES = tuple(backend.documents for backend in BACKENDS.values())

@@ -17,6 +17,8 @@ class Term:
 def searchable(text: str) -> str:
     """The form both indexed text and query words take: NFKC, case-folded, without
     diacritics. ``searchable("Café Déjà") == "cafe deja"``."""
+    if text.isascii():  # the same, without the Unicode tables: ASCII only changes case
+        return text.lower()
     folded = unicodedata.normalize("NFKC", text).casefold()
     bare = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare)

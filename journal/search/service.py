@@ -1,28 +1,47 @@
 """Searching one's own entries: the query's words through the database's full-text
 backend (:mod:`journal.fulltext.backends`), its filters on the entries.
 
-Every statement starts from :func:`journal.ownership.owned`, and the index lookups
-filter on the owner too, so another user's words can never be matched, ranked,
-counted or quoted in a snippet.
+Results come in one of two orders, and the page says which. Best matches first, when
+the words are in at most :data:`RANK_LIMIT` of the owner's entries: every match is
+ranked, which costs little for that many. Newest first, when the words are in more:
+ranking tens of thousands of entries takes longer than the order is worth (a word in
+that many entries says little about any one of them), while the newest matches are
+found by walking the owner's entries from the newest and stopping at the page (SQLite
+lists the matching ids from its index first, which is quick even for tens of
+thousands). The choice counts the owner's matches only, never anyone else's.
+
+Every statement starts from :func:`journal.ownership.owned`; the index lookups that
+rank or count filter on the owner too, and the conditions on matching documents only
+ever narrow the owner's own entries. So another user's words can never be matched,
+ranked, counted or quoted in a snippet.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
 from journal.fulltext.backends import backend_for
-from journal.models import REFRAME, Entry, Reframe, User
-from journal.ownership import owned
+from journal.fulltext.terms import words_of
+from journal.models import REFRAME, Entry, EntryTag, Reframe, Tag, User
+from journal.ownership import owned, owned_columns
 from journal.search.query import ParsedQuery, parse_query
 from journal.search.snippets import highlight
-from journal.tags.queries import entries_under
+from journal.tags.queries import subtree_condition
 from journal.timezones import local_day_end, local_day_start, zone_for
 
 PER_PAGE = 20
 MAX_PAGE = 500
+RANK_LIMIT = 5_000
+"""Matches ranked at most: words in more of the owner's entries list them newest first."""
+COUNT_LIMIT = 1_000
+"""Matches counted at most: above it the page says "more than"."""
+
+BEST = "best"  # best matches first
+NEWEST = "newest"  # newest first
 
 
 @dataclass(frozen=True)
@@ -49,40 +68,89 @@ class SearchResults:
     hits: list[SearchHit] = field(default_factory=list)
     page: int = 1
     has_next: bool = False
+    order: str = NEWEST  # BEST or NEWEST
+    too_common: bool = False  # newest first because the words are in too many entries
+    matches: int | None = None  # counted up to count_limit + 1 when best first, else None
+    rank_limit: int = RANK_LIMIT
+    count_limit: int = COUNT_LIMIT
+
+    @property
+    def one_word(self) -> bool:
+        """The query's words are a single word (for "this word" or "these words")."""
+        terms = [term for group in self.parsed.groups for term in group]
+        return len(terms) == 1 and len(words_of(terms[0].text)) == 1
 
 
 def search(owner: User, query: str, filters: SearchFilters | None = None, *, page: int = 1,
            per_page: int = PER_PAGE) -> SearchResults:
-    """The owner's entries matching ``query`` and ``filters``: by relevance when the
-    query has words (newest first among equals), else newest first. Never raises for
-    any query text."""
+    """The owner's entries matching ``query`` and ``filters``. Best matches first
+    (newest first among equals) when the query has words that at most ``RANK_LIMIT`` of
+    the owner's entries hold, with the matches counted up to ``COUNT_LIMIT``; else newest
+    first. Never raises for any query text."""
     filters = filters or SearchFilters()
     parsed = parse_query(query or "")
     page = min(max(page, 1), MAX_PAGE)
+    offset = (page - 1) * per_page
     statement = _filtered(owner, parsed, filters)
     backend = backend_for(db.session.get_bind())
+    results = SearchResults(parsed=parsed, page=page, rank_limit=RANK_LIMIT,
+                            count_limit=COUNT_LIMIT)
+    if statement is None:
+        return results
     if parsed.has_text:
+        results.too_common = backend.more_than(db.session.connection(), owner.id,
+                                               parsed.groups, parsed.excluded, RANK_LIMIT)
+    if parsed.has_text and not results.too_common:
         ranked = backend.ranked(owner.id, parsed.groups, parsed.excluded)
-        statement = (statement.join(ranked, ranked.c.entry_id == Entry.id)
-                     .order_by(ranked.c.score.desc(), Entry.created_at.desc(), Entry.id.desc()))
+        # The ids of every match are sorted anyway: reading up to COUNT_LIMIT of them
+        # counts the matches for little more than the page costs.
+        ids = db.session.connection().scalars(  # plain ids: no ORM work per row
+            statement.with_only_columns(Entry.id).join(ranked, ranked.c.entry_id == Entry.id)
+            .order_by(ranked.c.score.desc(), Entry.created_at.desc(), Entry.id.desc())
+            .limit(max(COUNT_LIMIT, offset + per_page) + 1)).all()
+        results.order, results.matches = BEST, len(ids)
+        entries = _in_order(owner, ids[offset:offset + per_page + 1])
     else:
-        if parsed.excluded:
+        if parsed.has_text:
             statement = statement.where(
-                Entry.id.not_in(backend.containing_any(owner.id, parsed.excluded)))
-        statement = statement.order_by(Entry.created_at.desc(), Entry.id.desc())
-    entries = list(db.session.scalars(
-        statement.options(selectinload(Entry.tags))
-        .limit(per_page + 1).offset((page - 1) * per_page)))
-    hits = [SearchHit(entry, _snippet(entry, parsed)) for entry in entries[:per_page]]
-    return SearchResults(parsed=parsed, hits=hits, page=page, has_next=len(entries) > per_page)
+                backend.matches(Entry.id, parsed.groups, parsed.excluded))
+        elif parsed.excluded:
+            statement = statement.where(backend.lacks_all(Entry.id, parsed.excluded))
+        entries = list(db.session.scalars(
+            statement.options(selectinload(Entry.tags))
+            .order_by(Entry.created_at.desc(), Entry.id.desc())
+            .limit(per_page + 1).offset(offset)))
+    results.hits = [SearchHit(entry, _snippet(entry, parsed)) for entry in entries[:per_page]]
+    results.has_next = len(entries) > per_page
+    return results
 
 
-def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters):
+def _in_order(owner: User, ids: list[int]) -> list[Entry]:
+    """The owner's entries with ``ids`` (read through the filters, which left out what
+    an unfinished import wrote, so that is not asked again), in that order."""
+    if not ids:
+        return []
+    found = {entry.id: entry for entry in db.session.scalars(
+        owned(Entry, owner, with_hidden=True).where(Entry.id.in_(ids))
+        .options(selectinload(Entry.tags)))}
+    return [found[entry_id] for entry_id in ids if entry_id in found]
+
+
+def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters) -> Select | None:
+    """The owner's entries that pass the filters, or None when none can (a tag the
+    owner does not have)."""
     statement = owned(Entry, owner)
     zone = zone_for(owner)
     for tag in (*parsed.tags, *filters.tags):
-        statement = statement.where(
-            Entry.id.in_(entries_under(owner, tag).with_only_columns(Entry.id)))
+        # The tag's ids are read first: with none, nothing can match and no entry is
+        # read; with some, the planner knows from them how many links to expect
+        # (PostgreSQL walks every entry for a tag it cannot size).
+        tag_ids = list(db.session.scalars(
+            owned_columns(Tag, owner, Tag.id).where(subtree_condition(tag))))
+        if not tag_ids:
+            return None
+        statement = statement.where(Entry.id.in_(
+            select(EntryTag.entry_id).where(EntryTag.tag_id.in_(tag_ids))))
     if parsed.before:
         statement = statement.where(Entry.created_at < local_day_start(parsed.before, zone))
     if parsed.after:
