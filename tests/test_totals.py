@@ -188,9 +188,12 @@ def test_a_recount_groups_in_the_database_and_counts_far_off_dates_one_by_one(
         client, logged_in, make_entry):
     """Entries from year 2 and from the night 1900 began (a local day that the database
     groups as well) are counted with the rest, in a zone with daylight saving."""
-    for moment in (datetime(2, 3, 4, 12, tzinfo=UTC), datetime(1899, 12, 31, 23, 30, tzinfo=UTC),
-                   datetime(1900, 1, 1, 5, tzinfo=UTC), datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
-                   datetime(2026, 3, 29, 23, 30, tzinfo=UTC), datetime(2999, 12, 31, 23, tzinfo=UTC)):
+    for moment in (datetime(2, 3, 4, 12, tzinfo=UTC),
+                   datetime(1899, 12, 31, 23, 30, tzinfo=UTC),
+                   datetime(1900, 1, 1, 5, tzinfo=UTC),
+                   datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
+                   datetime(2026, 3, 29, 23, 30, tzinfo=UTC),
+                   datetime(2999, 12, 31, 23, tzinfo=UTC)):
         make_entry(logged_in, "Far off. #work #old", created_at=moment)
     client.post("/account/", data={"timezone": "Europe/Berlin"})  # recounts everything
     db.session.expire_all()
