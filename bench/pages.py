@@ -51,6 +51,7 @@ from bench.search import pick_words  # noqa: E402
 USERNAME = "bench"
 CLIENTS = 8
 BARE = "bare route (20 newest)"
+APP = "app route (signed in, 20 newest)"
 ONE_CLIENT = ("/search?q=<common>", "/insights/?range=all")
 DOWNLOADS = ("/wins/brag.md", "/account/export/json")
 
@@ -215,11 +216,14 @@ def measure(checkout: Checkout, driver: Driver, folder: Path, entries: int, year
     fill(checkout, env, entries, years)
     pages = pick_pages(database)
     bare_env = {**env, "PORT": str(free_port())}
+    app_env = {**env, "PORT": str(free_port())}
     servers = []
     try:
         servers.append(checkout.serve(env, folder / "journal.log"))
         servers.append(checkout.serve(bare_env, folder / "bare.log", "--pythonpath",
                                       str(ROOT / "bench"), "bare_app:app"))
+        servers.append(checkout.serve(app_env, folder / "app_route.log", "--pythonpath",
+                                      str(ROOT / "bench"), "app_route:app"))
         browser = Browser(int(env["PORT"]))
         if browser.sign_in(USERNAME) != 302:
             raise BenchError("signing in failed")
@@ -230,13 +234,16 @@ def measure(checkout: Checkout, driver: Driver, folder: Path, entries: int, year
                 raise BenchError(f"{path} answered {status}")
         journal = f"http://127.0.0.1:{env['PORT']}"
         bare = f"http://127.0.0.1:{bare_env['PORT']}/"
+        app_route = f"http://127.0.0.1:{app_env['PORT']}/bench/newest"
         results: dict[str, Run] = {}
         for number in (1, 2):
             print(f"  load before pass {number}: {uptime()}")
-            runs = {BARE: driver.run(bare, "", CLIENTS)}
+            runs = {BARE: driver.run(bare, "", CLIENTS),
+                    APP: driver.run(app_route, cookie, CLIENTS)}
             runs.update({key: driver.run(journal + path, cookie, CLIENTS)
                          for key, path in pages.items()})
             runs[BARE + " (1 client)"] = driver.run(bare, "", 1)
+            runs[APP + " (1 client)"] = driver.run(app_route, cookie, 1)
             for key in ONE_CLIENT:
                 runs[key + " (1 client)"] = driver.run(journal + pages[key], cookie, 1)
             for path in DOWNLOADS:
@@ -255,7 +262,7 @@ def measure(checkout: Checkout, driver: Driver, folder: Path, entries: int, year
     log = (folder / "journal.log").read_text()
     if "Traceback" in log:
         print("  the journal's log has a traceback:\n" + log[-3000:])
-    return Size(entries, years, results, {BARE: BARE, **pages})
+    return Size(entries, years, results, {BARE: BARE, APP: APP, **pages})
 
 
 def base_of(key: str) -> str:
@@ -264,26 +271,34 @@ def base_of(key: str) -> str:
     return BARE + " (1 client)" if key.endswith("(1 client)") or key in DOWNLOADS else BARE
 
 
-def ratio(size: Size, key: str) -> float:
-    return size.results[key].p50 / size.results[base_of(key)].p50
+def ratio(size: Size, key: str, base: str = BARE) -> float:
+    """``key``'s p50 over the floor's (``BARE`` or ``APP``) with as many clients."""
+    floor = base_of(key).replace(BARE, base)
+    if floor not in size.results:  # a checkout too old to serve the app route
+        return float("nan")
+    return size.results[key].p50 / size.results[floor].p50
 
 
 def report(size: Size) -> None:
     results, width = size.results, 48
     print(f"\n  {size.entries:,} entries over {size.years} years, {CLIENTS} clients: for each page "
           f"the better p50 of the two passes, with that pass's req/s and p99")
+    print("  x bare: over the bare app's route; x app: over the same query as a signed-in "
+          "route of the journal's own app")
     print(f"  {'page':<{width}} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'x bare':>7}")
+          f"{'x bare':>7} {'x app':>7}")
     for key in size.paths:
         run = results[key]
         print(f"  {size.paths[key][:width]:<{width}} {run.requests:>8} {run.per_second:>8.1f} "
-              f"{run.p50:>8.1f} {run.p99:>8.1f} {ratio(size, key):>6.1f}x")
+              f"{run.p50:>8.1f} {run.p99:>8.1f} {ratio(size, key):>6.1f}x "
+              f"{ratio(size, key, APP):>6.1f}x")
     print(f"\n  {'one client (-c 1)':<{width}} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'x bare':>7}")
-    for key in (BARE, *ONE_CLIENT):
+          f"{'x bare':>7} {'x app':>7}")
+    for key in (BARE, APP, *ONE_CLIENT):
         run = results[key + " (1 client)"]
         print(f"  {size.paths[key][:width]:<{width}} {run.requests:>8} {run.p50:>8.1f} "
-              f"{run.p99:>8.1f} {ratio(size, key + ' (1 client)'):>6.1f}x")
+              f"{run.p99:>8.1f} {ratio(size, key + ' (1 client)'):>6.1f}x "
+              f"{ratio(size, key + ' (1 client)', APP):>6.1f}x")
     print(f"\n  downloads, {results[DOWNLOADS[0]].requests} sequential requests each: time to "
           f"the first byte of the body (x bare: over the bare route with one client)")
     print(f"  {'download':<24} {'first byte p50':>15} {'p99':>8} {'x bare':>7} "
