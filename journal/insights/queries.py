@@ -127,7 +127,8 @@ def _tags(user: User, result: Insights) -> None:
     else:
         totals = db.session.execute(
             owned_columns(Tag, user, Tag.id, Tag.name, func.sum(DayTagTotal.entries))
-            .join(DayTagTotal, DayTagTotal.tag_id == Tag.id)
+            .join(DayTagTotal, (DayTagTotal.tag_id == Tag.id)
+                  & (DayTagTotal.owner_id == Tag.owner_id))  # the index's whole prefix
             .where(*in_range).group_by(Tag.id, Tag.name)).all()
     names = {tag_id: name for tag_id, name, _ in totals}
     for _, name, count in totals:
