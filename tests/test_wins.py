@@ -464,7 +464,7 @@ def test_another_users_wins_never_appear(client, logged_in, other_user, make_win
 def evidence_plan(request, monkeypatch):
     """Both ways of finding wins that share a tag: tested win by win (common tags) and
     read as the list of links (rare tags) give the same wins."""
-    from journal.wins import queries
+    from journal.tags import queries
 
     monkeypatch.setattr(queries, "COMMON_TAG_ENTRIES",
                         0 if request.param == "walk the wins" else 10_000)

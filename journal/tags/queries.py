@@ -1,9 +1,11 @@
 """Reading one's own tags."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from journal.extensions import db
 from journal.models import Entry, EntryTag, Tag, User
@@ -90,18 +92,22 @@ def tag_names(owner: User) -> list[str]:
 
 
 def entries_under(owner: User, name: str):
-    """A select of the owner's entries tagged ``name`` or one of its children.
-
-    Pages of it are read newest first, so the plan follows the tags' stored counts: a
-    tag on many entries is tested entry by entry along the (owner, time) index, which
-    stops at the page; a rarer one is read as the list of its links."""
+    """A select of the owner's entries tagged ``name`` or one of its children."""
     tags = db.session.execute(
         owned_columns(Tag, owner, Tag.id, Tag.entry_count).where(subtree_condition(name))).all()
+    return owned(Entry, owner).where(carries_any(tags))
+
+
+def carries_any(tags: Sequence[tuple[int, int]]) -> ColumnElement[bool]:
+    """A condition on ``Entry``: it carries one of ``tags``, given as ``(id, entry_count)``
+    pairs. Pages are read newest first, so the plan follows the stored counts: tags on
+    many entries are tested entry by entry along the (owner, time) index, which stops at
+    the page; rarer ones are read as the list of their links."""
     tag_ids = [tag_id for tag_id, _ in tags]
     links = select(EntryTag.entry_id).where(EntryTag.tag_id.in_(tag_ids))
     if sum(count for _, count in tags) > COMMON_TAG_ENTRIES:
-        return owned(Entry, owner).where(links.where(EntryTag.entry_id == Entry.id).exists())
-    return owned(Entry, owner).where(Entry.id.in_(links))
+        return links.where(EntryTag.entry_id == Entry.id).exists()
+    return Entry.id.in_(links)
 
 
 def tag_or_404(owner: User, name: str) -> Tag:

@@ -2,12 +2,12 @@
 
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from journal.extensions import db
-from journal.models import REFRAME, Entry, EntryTag, User
+from journal.models import REFRAME, Entry, User
 from journal.ownership import owned
-from journal.tags.queries import COMMON_TAG_ENTRIES, entries_under
+from journal.tags.queries import carries_any, entries_under
 from journal.timezones import local_day_end, local_day_start
 
 EVIDENCE_LIMIT = 5
@@ -48,15 +48,8 @@ def evidence_for(entry: Entry, limit: int = EVIDENCE_LIMIT) -> list[Entry]:
             .where(Entry.is_win.is_(True), Entry.id != entry.id)
             .order_by(Entry.created_at.desc(), Entry.id.desc())
             .limit(limit))
-    tag_ids = [tag.id for tag in entry.tags]
-    shared = []
-    if tag_ids:
-        sharing = select(EntryTag.entry_id).where(EntryTag.tag_id.in_(tag_ids))
-        if sum(tag.entry_count for tag in entry.tags) > COMMON_TAG_ENTRIES:
-            condition = sharing.where(EntryTag.entry_id == Entry.id).exists()
-        else:
-            condition = Entry.id.in_(sharing)
-        shared = list(db.session.scalars(wins.where(condition)))
+    tags = [(tag.id, tag.entry_count) for tag in entry.tags]
+    shared = list(db.session.scalars(wins.where(carries_any(tags)))) if tags else []
     if shared:
         return shared
     return list(db.session.scalars(wins))
