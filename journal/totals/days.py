@@ -155,21 +155,23 @@ def _counted(figures: DayFigures) -> dict[str, int]:
     return {name: getattr(figures, name) for name in COUNTED}
 
 
+def _written_on(day: date, zone) -> tuple:
+    """Conditions on ``Entry``: written on the local ``day`` in ``zone``."""
+    return (Entry.created_at >= local_day_start(day, zone),
+            Entry.created_at < local_day_end(day, zone))
+
+
 def _count_day(owner_id: int, zone, day: date) -> DayFigures:
     row = db.session.execute(
         owned_columns(Entry, owner_id, *figure_columns())
-        .outerjoin(Reframe, Reframe.entry_id == Entry.id)
-        .where(Entry.created_at >= local_day_start(day, zone),
-               Entry.created_at < local_day_end(day, zone))).one()
+        .outerjoin(Reframe, Reframe.entry_id == Entry.id).where(*_written_on(day, zone))).one()
     return DayFigures(*(int(value or 0) for value in row))
 
 
 def _recount_day_tags(owner_id: int, zone, day: date) -> None:
     counts = db.session.execute(
         owned_columns(Entry, owner_id, EntryTag.tag_id, func.count())
-        .join(EntryTag, EntryTag.entry_id == Entry.id)
-        .where(Entry.created_at >= local_day_start(day, zone),
-               Entry.created_at < local_day_end(day, zone))
+        .join(EntryTag, EntryTag.entry_id == Entry.id).where(*_written_on(day, zone))
         .group_by(EntryTag.tag_id)).all()
     _connection().execute(delete(_tag_table).where(_tag_table.c.owner_id == owner_id,
                                                    _tag_table.c.day == day))

@@ -15,16 +15,14 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement, bindparam
 
 
 class local_date(FunctionElement):  # noqa: N801 - reads as an SQL function
-    """The date of a UTC timestamp column shifted by a number of seconds (a constant or
-    an expression such as :func:`offset_at`)."""
+    """The date of a UTC timestamp column shifted by a number of seconds (an expression
+    from :func:`offset_at`)."""
 
     type = Date()
     inherit_cache = True
     name = "local_date"
 
-    def __init__(self, column, offset_seconds: int | ColumnElement):
-        if not isinstance(offset_seconds, ColumnElement):
-            offset_seconds = bindparam(None, int(offset_seconds), type_=Integer)
+    def __init__(self, column, offset_seconds: ColumnElement):
         super().__init__(column, offset_seconds)
 
 
