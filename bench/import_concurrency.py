@@ -136,6 +136,16 @@ class Figures:
                 f"{', '.join(f'{peak:.0f} MB' for peak in self.worker_peaks_mb)}")
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop a server as gunicorn likes (its workers finish), killing it after 30 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -291,12 +301,7 @@ def run_scenario(folder: Path, entries: int, workers: int = 3) -> Figures:
         figures = import_while_writing(port, data)
         figures.worker_peaks_mb = worker_peaks_mb(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     if "Traceback" in log.read_text():
         figures.failures.append("the server log has a traceback:\n" + log.read_text()[-3000:])
     with sqlite3.connect(database) as connection:

@@ -45,7 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.drive import BenchError, Driver, Run, first_bytes  # noqa: E402
-from bench.import_concurrency import PASSWORD, Browser, free_port, wait_until_healthy  # noqa: E402
+from bench.import_concurrency import (  # noqa: E402
+    PASSWORD,
+    Browser,
+    free_port,
+    stop,
+    wait_until_healthy,
+)
 from bench.search import pick_words  # noqa: E402
 
 USERNAME = "bench"
@@ -136,15 +142,6 @@ class Checkout:
             stop(server)
             raise BenchError(str(error)) from error
         return server
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 def environment(database: Path, port: int) -> dict:
