@@ -119,29 +119,28 @@ def _owner(pending: _Pending, owner_id: int) -> _Owner:
     return pending.owners.setdefault(owner_id, _Owner())
 
 
-def _notice_entry(pending: _Pending, entry: Entry, *, everything: bool = False,
-                  tags: bool = True) -> None:
+def _notice_entry(pending: _Pending, entry: Entry, *, everything: bool = False) -> None:
     """Note the days and tags a change to ``entry`` may alter; nothing when it changed
     none of what the totals count (a star, the text)."""
-    if entry.owner_id is None:
-        return
-    moments: set[datetime] = set()
-    if everything or not tags or _changed(entry, DAY_ATTRIBUTES):
-        if entry.created_at is not None:
-            moments.add(entry.created_at)
-        moments.update(_old_values(entry, "created_at"))
-    changed_tags: list[Tag] = []
-    if tags and (everything or _changed(entry, ("import_job_id",))):
+    if everything or _changed(entry, ("import_job_id",)):
         changed_tags = list(entry.tags)
-    elif tags:
+    else:
         history = attributes.get_history(entry, "tags")
         changed_tags = [*(history.added or ()), *(history.deleted or ())]
-    if changed_tags and entry.created_at is not None:
-        moments.add(entry.created_at)  # the day's tag totals change
-    if moments or changed_tags:
-        owner = _owner(pending, entry.owner_id)
-        owner.moments |= moments
-        owner.tags.extend(changed_tags)
+    if changed_tags or everything or _changed(entry, DAY_ATTRIBUTES):
+        _notice_day(pending, entry)  # a changed tag changes the day's tag totals too
+    if changed_tags and entry.owner_id is not None:
+        _owner(pending, entry.owner_id).tags.extend(changed_tags)
+
+
+def _notice_day(pending: _Pending, entry: Entry) -> None:
+    """Note the local day ``entry`` is on, and the one it was on before a change."""
+    if entry.owner_id is None:
+        return
+    moments = set(_old_values(entry, "created_at"))
+    if entry.created_at is not None:
+        moments.add(entry.created_at)
+    _owner(pending, entry.owner_id).moments |= moments
 
 
 def _notice_reframe(session: Session, pending: _Pending, reframe: Reframe, *,
@@ -152,7 +151,7 @@ def _notice_reframe(session: Session, pending: _Pending, reframe: Reframe, *,
     if entry is None and reframe.entry_id is not None:
         entry = session.get(Entry, reframe.entry_id)
     if entry is not None:
-        _notice_entry(pending, entry, tags=False)
+        _notice_day(pending, entry)
 
 
 @event.listens_for(Session, "after_flush_postexec")
