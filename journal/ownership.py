@@ -14,7 +14,8 @@ exist yet: the job's state, one row, decides when they all appear at once.
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import Delete, Select, Update, and_, delete, or_, select, true, update
+from sqlalchemy import Delete, Select, Update, and_, delete, event, or_, select, true, update
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from journal.extensions import db
@@ -34,15 +35,37 @@ def _owner_id(owner: User | int) -> int:
 def _unfinished_job_ids(owner_id: int, *, but: int | None = None) -> list[int]:
     """Ids of the owner's import jobs that have not finished (almost always none).
 
-    Read once when a statement is built, so the statement itself carries a constant
-    list: with none, it has no extra condition at all and the owner indexes (covering
-    ones included) serve it as before. In SQLite the read opens the transaction's
-    snapshot, so the statement built from it sees the same jobs."""
-    query = select(ImportJob.id).where(ImportJob.owner_id == owner_id,
-                                       ImportJob.state.in_(UNFINISHED))
-    if but is not None:
-        query = query.where(ImportJob.id != but)
-    return list(db.session.scalars(query))
+    Read once per transaction and owner, then remembered until the transaction ends or
+    the session writes anything (a flush, an ``UPDATE`` or ``DELETE``), so a page that
+    builds several statements asks once. Each statement carries the list as a constant:
+    with none, it has no extra condition at all and the owner indexes (covering ones
+    included) serve it as before. In SQLite the first read opens the transaction's
+    snapshot, so every statement built from it sees the same jobs."""
+    remembered: dict[int, tuple[int, ...]] = db.session.info.setdefault(_UNFINISHED_JOBS, {})
+    if owner_id not in remembered:
+        remembered[owner_id] = tuple(db.session.scalars(
+            select(ImportJob.id).where(ImportJob.owner_id == owner_id,
+                                       ImportJob.state.in_(UNFINISHED))))
+    return [job_id for job_id in remembered[owner_id] if job_id != but]
+
+
+_UNFINISHED_JOBS = "journal.unfinished_jobs"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_jobs_after_flush(session: Session, _context) -> None:
+    session.info.pop(_UNFINISHED_JOBS, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_jobs_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info.pop(_UNFINISHED_JOBS, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_jobs_with_transaction(session: Session, _transaction) -> None:
+    session.info.pop(_UNFINISHED_JOBS, None)
 
 
 def _belongs_to(model: type[OwnedT], owner: User | int, *, job: int | None = None,
