@@ -35,12 +35,14 @@ def load_user(token: str) -> User | None:
     """The active user whose live session has this token, else ``None`` (signed out)."""
     if not token or len(token) > 128:
         return None
-    row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _hash_token(token))
-    )
-    if row is None or row.expires_at <= utcnow() or not row.user.active:
+    found = db.session.execute(
+        select(User, UserSession.expires_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == _hash_token(token))
+    ).first()
+    if found is None or found.expires_at <= utcnow() or not found.User.active:
         return None
-    user = row.user
+    user = found.User
     user.session_token = token
     return user
 
