@@ -266,6 +266,41 @@ def test_on_this_day_groups_every_year_newest_first(client, logged_in, make_entr
     assert 'href="/entries/on-this-day/?date=03-06"' in page
 
 
+def test_on_this_day_shows_five_years_a_page_and_links_to_the_rest(client, logged_in,
+                                                                   make_entry):
+    years = list(range(2025, 2018, -1))  # seven years with an entry on 5 March
+    for year in years:
+        make_entry(logged_in, "x", title=f"March {year}", created_at=at(year, 3, 5, 9))
+
+    first = get_text(client, "/entries/on-this-day/?date=03-05")
+    assert years_in(first) == years[:5]
+    assert "Later years" not in first
+    assert 'href="/entries/on-this-day/?date=03-05&amp;before=2021"' in first
+
+    rest = get_text(client, "/entries/on-this-day/?date=03-05&before=2021")
+    assert years_in(rest) == [2020, 2019]
+    assert titles_in(rest) == ["March 2020", "March 2019"]
+    assert "Earlier years on 5 March" not in rest
+    assert 'href="/entries/on-this-day/?date=03-05">' in rest  # back to the first page
+
+
+def test_on_this_day_pages_back_to_the_previous_five_years(client, logged_in, make_entry):
+    for year in range(2025, 2013, -1):  # twelve years: pages of 5, 5 and 2
+        make_entry(logged_in, "x", title=f"March {year}", created_at=at(year, 3, 5, 9))
+    last = get_text(client, "/entries/on-this-day/?date=03-05&before=2016")
+    assert years_in(last) == [2015, 2014]
+    assert 'href="/entries/on-this-day/?date=03-05&amp;before=2021">' in last
+    middle = get_text(client, "/entries/on-this-day/?date=03-05&before=2021")
+    assert years_in(middle) == [2020, 2019, 2018, 2017, 2016]
+
+
+def test_on_this_day_refuses_a_year_that_is_no_year(client, logged_in):
+    for before in ("abc", "0", "99999", "-1"):
+        assert client.get(f"/entries/on-this-day/?date=03-05&before={before}").status_code == 404
+    page = get_text(client, "/entries/on-this-day/?date=03-05&before=1950")
+    assert "Nothing written on 5 March in any year yet." in page
+
+
 def test_on_this_day_defaults_to_today(client, logged_in, make_entry):
     today = local_today(logged_in)
     make_entry(logged_in, "x", title="Just now")

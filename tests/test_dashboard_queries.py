@@ -272,8 +272,9 @@ def test_on_this_day_reads_entries_only_of_the_years_that_have_some(app, user, w
         event.remove(db.engine, "before_cursor_execute", record)
 
     assert [year for year, _ in found] == [2024]
-    # the first day with entries, the days of those years, and 2024's entries
-    assert ["FROM entries" in statement for statement in statements] == [False, False, True]
+    # the first day with entries, the days of those years, 2024's ids, and those entries
+    assert ["FROM entries" in statement for statement in statements] == [
+        False, False, True, True]
 
 
 def test_entries_carry_their_tags_for_the_cards(user, make_entry):

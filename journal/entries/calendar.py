@@ -17,7 +17,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from journal.entries import bp
-from journal.entries.reflection import on_this_day, same_days_in
+from journal.entries.reflection import on_this_day, years_written_on
 from journal.extensions import db
 from journal.models import DayTotal, Entry, User
 from journal.ownership import owned, owned_columns
@@ -29,6 +29,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years the calendar pages accept; other
 ONE_DAY = timedelta(days=1)
 # Entries shown per year on the "on this day" page; a year with more links to its day page.
 ON_THIS_DAY_LIMIT = 5
+# Years with entries shown per "on this day" page; earlier ones are a link away.
+YEARS_PER_PAGE = 5
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -128,17 +130,32 @@ def anchor_for(month: int, day: int, today: date) -> date:
     return date(year, month, day)
 
 
-def years_of(user: User, anchor: date) -> list[tuple[int, list[Entry]]]:
+@dataclass(frozen=True)
+class YearsPage:
+    """One page of "on this day": some years' entries, newest year first, and where the
+    neighbouring pages start (``None`` for the first and the last page)."""
+    years: list[tuple[int, list[Entry]]]
+    later_before: int | None  # the ``before`` of the page of later years
+    later: bool  # a page of later years exists (it may be the first, without ``before``)
+    earlier_before: int | None  # the ``before`` of the page of earlier years
+
+
+def years_of(user: User, anchor: date, before: int | None = None) -> YearsPage:
     """Entries written on ``anchor``'s month and day, in ``anchor``'s year and every
-    earlier one, as ``(year, entries)`` newest year first, at most
-    ``ON_THIS_DAY_LIMIT`` a year in the order written. Earlier years come from
-    :func:`on_this_day` (so 28 February brings 29 February along in the same way)."""
-    days = same_days_in(anchor.year, anchor)
-    latest = list(db.session.scalars(
-        entries_of_day(user, days[0], days=len(days))
-        .order_by(Entry.created_at.asc(), Entry.id.asc()).limit(ON_THIS_DAY_LIMIT)))
-    earlier = on_this_day(user, anchor, limit_per_year=ON_THIS_DAY_LIMIT)
-    return ([(anchor.year, latest)] if latest else []) + earlier
+    earlier one, ``YEARS_PER_PAGE`` years with such entries at a time, from the latest
+    year before ``before`` (from ``anchor``'s year without it): newest year first, at
+    most ``ON_THIS_DAY_LIMIT`` a year in the order written (28 February brings 29
+    February along as :func:`on_this_day` does)."""
+    years = years_written_on(user, anchor, this_year=True)
+    start = 0 if before is None else next(
+        (index for index, year in enumerate(years) if year < before), len(years))
+    shown = years[start:start + YEARS_PER_PAGE]
+    later_start = start - YEARS_PER_PAGE
+    return YearsPage(
+        years=on_this_day(user, anchor, limit_per_year=ON_THIS_DAY_LIMIT, years=shown),
+        later=start > 0,
+        later_before=years[later_start] + 1 if later_start > 0 else None,
+        earlier_before=shown[-1] if len(years) > start + YEARS_PER_PAGE else None)
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -205,20 +222,33 @@ def day_page(year: int, month: int, day: int):
 @login_required
 def on_this_day_page():
     """What was written on today's month and day (or ``?date=MM-DD``; ``02-29`` shows
-    the leap years) this year and in every earlier year, newest year first. A date that
-    is no day of the year answers 400 with a message beside the date field."""
+    the leap years) this year and in every earlier year, newest year first, a few years
+    at a time (``?before=YEAR`` for the years before that one). A date that is no day of
+    the year answers 400 with a message beside the date field; a ``before`` that is no
+    year the calendar shows, 404."""
     today = local_today(current_user)
     asked = request.args.get("date")
     month_day = (today.month, today.day) if asked is None else parse_month_day(asked[:20])
     if month_day is None:
         return render_template(
-            "entries/on_this_day.html", anchor=None, years=[], today=today, asked=asked[:20],
+            "entries/on_this_day.html", anchor=None, page=None, today=today, asked=asked[:20],
             month_names=MONTH_NAMES,
             error="Enter a month and day, for example 02-29 for 29 February."), 400
     anchor = anchor_for(*month_day, today)
+    before = _year_argument(request.args.get("before"))
     in_a_leap_year = date(A_LEAP_YEAR, *month_day)
     return render_template(
-        "entries/on_this_day.html", anchor=anchor, years=years_of(current_user, anchor),
+        "entries/on_this_day.html", anchor=anchor, page=years_of(current_user, anchor, before),
         today=today, month_names=MONTH_NAMES, limit=ON_THIS_DAY_LIMIT,
         earlier=in_a_leap_year - ONE_DAY, later=in_a_leap_year + ONE_DAY,
         asked=f"{anchor:%m-%d}", error=None)
+
+
+def _year_argument(value: str | None) -> int | None:
+    """The year in a ``before`` link; ``None`` without one; 404 when it is no year the
+    calendar shows (the link was changed by hand)."""
+    if value is None:
+        return None
+    if not YEAR_OR_MONTH.fullmatch(value) or not FIRST_YEAR < int(value) <= LAST_YEAR + 1:
+        abort(404)
+    return int(value)

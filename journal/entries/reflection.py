@@ -52,37 +52,49 @@ def on_this_day(user: User, today: date | None = None, limit_per_year: int = 3,
     """Entries written on today's month and day in earlier years (local days), as
     ``(year, entries)`` pairs, newest year first and at most ``limit_per_year`` entries
     each, in the order they were written. Years without such entries are left out; with
-    ``years`` (from :func:`years_written_on`), only those years are read.
+    ``years`` (from :func:`years_written_on`), only those years are read, and they may
+    include ``today``'s own year.
 
     February 29 is looked for only in leap years; on February 28 of a year that has no
     29th, the 29th of earlier leap years is shown too, so those entries surface yearly.
+
+    One small read of ids per year, then one load of all the entries shown (with their
+    tags and reframes), however many years there are.
     """
     ensure_counted(user)
     zone = zone_for(user)
     today = today or datetime.now(zone).date()
-    found: list[tuple[int, list[Entry]]] = []
+    chosen: list[tuple[int, list[int]]] = []
     for year in years_written_on(user, today) if years is None else years:
         days = same_days_in(year, today)
-        entries = list(db.session.scalars(
-            owned(Entry, user)
+        if not days:
+            continue
+        ids = list(db.session.scalars(
+            owned_columns(Entry, user, Entry.id)
             .where(Entry.created_at >= local_day_start(days[0], zone),
                    Entry.created_at < local_day_end(days[-1], zone))
-            .options(selectinload(Entry.tags), selectinload(Entry.reframe))
             .order_by(Entry.created_at.asc(), Entry.id.asc())
             .limit(limit_per_year)))
-        if entries:
-            found.append((year, entries))
-    return found
+        if ids:
+            chosen.append((year, ids))
+    if not chosen:
+        return []
+    loaded = {entry.id: entry for entry in db.session.scalars(
+        owned(Entry, user).where(Entry.id.in_([ident for _, ids in chosen for ident in ids]))
+        .options(selectinload(Entry.tags), selectinload(Entry.reframe)))}
+    return [(year, [loaded[ident] for ident in ids if ident in loaded]) for year, ids in chosen]
 
 
-def years_written_on(user: User, today: date) -> list[int]:
-    """The years before ``today``'s with an entry on its month and day (as
-    :func:`same_days_in` reads them), newest first, from the day totals."""
+def years_written_on(user: User, today: date, *, this_year: bool = False) -> list[int]:
+    """The years before ``today``'s (and ``today``'s own, with ``this_year``) with an
+    entry on its month and day (as :func:`same_days_in` reads them), newest first, from
+    the day totals."""
     first = db.session.scalar(
         owned_columns(DayTotal, user, DayTotal.day).order_by(DayTotal.day.asc()).limit(1))
     if first is None:
         return []
-    wanted = [day for year in range(today.year - 1, max(first.year, MINYEAR + 1) - 1, -1)
+    latest = today.year if this_year else today.year - 1
+    wanted = [day for year in range(latest, max(first.year, MINYEAR + 1) - 1, -1)
               for day in same_days_in(year, today)]
     years: set[int] = set()
     for start in range(0, len(wanted), DAYS_PER_QUERY):
