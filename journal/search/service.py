@@ -20,17 +20,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from journal.extensions import db
 from journal.fulltext.backends import backend_for
 from journal.fulltext.terms import words_of
-from journal.models import REFRAME, Entry, EntryTag, Reframe, Tag, User
+from journal.models import REFRAME, Entry, Reframe, Tag, User
 from journal.ownership import owned, owned_columns
 from journal.search.query import ParsedQuery, parse_query
 from journal.search.snippets import highlight
-from journal.tags.queries import subtree_condition
+from journal.tags.queries import carries_any, subtree_condition
 from journal.timezones import local_day_end, local_day_start, zone_for
 
 PER_PAGE = 20
@@ -145,12 +145,14 @@ def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters) -> Selec
         # The tag's ids are read first: with none, nothing can match and no entry is
         # read; with some, the planner knows from them how many links to expect
         # (PostgreSQL walks every entry for a tag it cannot size).
-        tag_ids = list(db.session.scalars(
-            owned_columns(Tag, owner, Tag.id).where(subtree_condition(tag))))
-        if not tag_ids:
+        # The plan follows the tags' stored counts (see carries_any): a common tag is
+        # tested entry by entry from the newest, a rare one read as its list of links.
+        tags = db.session.execute(
+            owned_columns(Tag, owner, Tag.id, Tag.entry_count).where(subtree_condition(tag))
+        ).all()
+        if not tags:
             return None
-        statement = statement.where(Entry.id.in_(
-            select(EntryTag.entry_id).where(EntryTag.tag_id.in_(tag_ids))))
+        statement = statement.where(carries_any(tags))
     if parsed.before:
         statement = statement.where(Entry.created_at < local_day_start(parsed.before, zone))
     if parsed.after:
