@@ -5,7 +5,23 @@ the number of worker processes. ``create_app`` opens no database connection, so 
 app can be loaded once before the workers fork.
 """
 
+import ctypes
+import ctypes.util
 import os
+import platform
+
+
+def _limit_malloc_arenas(arenas: int) -> None:
+    """Cap glibc's malloc arenas in this process and the workers forked from it (what
+    ``MALLOC_ARENA_MAX`` does, set here so nobody has to export it). Elsewhere: nothing."""
+    if platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
 
 _host = os.environ.get("HOST") or "127.0.0.1"
 if ":" in _host and not _host.startswith("["):  # an IPv6 address such as ::1
@@ -16,6 +32,10 @@ wsgi_app = "journal:create_app()"
 preload_app = True
 
 # Threads keep slow clients from blocking a process; a few processes use the cores.
+# With glibc each thread would otherwise get a malloc arena of its own, and memory freed
+# in one (after a large export, say) is never reused by another: two arenas per process
+# keep a worker's resident memory near what it uses, at no measurable cost in speed.
+_limit_malloc_arenas(2)
 worker_class = "gthread"
 workers = int(os.environ.get("JOURNAL_WORKERS") or 3)
 threads = 4
