@@ -61,6 +61,12 @@ IMPORT_SLOT_SECONDS = 300
 PASSWORD_HASH_TIME_COST = 3
 PASSWORD_HASH_MEMORY_COST = 64 * 1024  # KiB
 PASSWORD_HASH_PARALLELISM = 4
+# The key a password wraps its journal's data key with (argon2id, journal.crypto): the
+# same strength as the password hash. Each account stores the parameters it was wrapped
+# with, so raising these applies to each account at its next password change.
+KEY_DERIVATION_TIME_COST = 3
+KEY_DERIVATION_MEMORY_COST = 64 * 1024  # KiB
+KEY_DERIVATION_PARALLELISM = 4
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 

@@ -7,14 +7,21 @@ from journal.auth.queries import find_user, has_any_user
 from journal.auth.sessions import end_all_sessions
 from journal.auth.throttle import clear_failures
 from journal.auth.usernames import canonical_username
+from journal.crypto.accounts import (
+    create_keys,
+    rewrap_for_password,
+    session_data_key,
+    unlock_with_password,
+)
 from journal.extensions import db
 from journal.models import User
 
 
 def create_user(raw_username: str, password: str, *, is_admin: bool | None = None,
                 timezone: str | None = None) -> User:
-    """Add an account. The first account ever created is the administrator. ``timezone``
-    is an IANA name already checked by the caller; ``None`` means the server's zone."""
+    """Add an account with its keys (its data key is ``user.data_key`` for this
+    request). The first account ever created is the administrator. ``timezone`` is an
+    IANA name already checked by the caller; ``None`` means the server's zone."""
     if is_admin is None:
         is_admin = not has_any_user()
     user = User(
@@ -26,6 +33,7 @@ def create_user(raw_username: str, password: str, *, is_admin: bool | None = Non
     )
     db.session.add(user)
     db.session.flush()
+    create_keys(user, password)
     return user
 
 
@@ -45,6 +53,15 @@ def authenticate(raw_username: str, password: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+
+
+def change_password(user: User, current_password: str, password: str) -> None:
+    """Replace ``user``'s checked ``current_password`` with ``password``; the data key
+    is wrapped by the new one (the recovery key keeps opening it)."""
+    data_key = session_data_key(user) or unlock_with_password(user, current_password)
+    set_password(user, password)
+    if data_key is not None:
+        rewrap_for_password(user, data_key, password)
 
 
 def reset_password(user: User, password: str) -> int:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from journal.crypto.accounts import wrap_for_session
 from journal.extensions import db, login_manager
 from journal.models import User, UserSession, utcnow
 
@@ -36,7 +37,7 @@ def load_user(token: str) -> User | None:
     if not token or len(token) > 128:
         return None
     found = db.session.execute(
-        select(User, UserSession.expires_at)
+        select(User, UserSession.expires_at, UserSession.wrapped_key)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _hash_token(token))
     ).first()
@@ -44,6 +45,8 @@ def load_user(token: str) -> User | None:
         return None
     user = found.User
     user.session_token = token
+    user.session_wrapped_key = found.wrapped_key
+    user.data_key = None  # unwrapped from this session's copy when first needed
     return user
 
 
@@ -71,7 +74,9 @@ def record_activity(response):
 
 def start_session(user: User, remember: bool) -> None:
     """Sign ``user`` in with a fresh session: the old cookie's contents are dropped and
-    a new server-side session row is added (the caller commits)."""
+    a new server-side session row is added (the caller commits). When the account's data
+    key was unlocked for this sign-in (``user.data_key``), the session keeps a copy only
+    its cookie's token opens."""
     session.clear()
     # The cleared session held the CSRF secret: a form shown in this same response (a
     # carried entry) must be signed with the new one, not with the token cached on g.
@@ -86,6 +91,8 @@ def start_session(user: User, remember: bool) -> None:
             token_hash=_hash_token(token),
             expires_at=utcnow() + lifetime,
             user_agent=(request.user_agent.string or "")[:200] or None,
+            wrapped_key=(wrap_for_session(user, token, user.data_key)
+                         if user.data_key is not None else None),
         )
     )
     user.session_token = token

@@ -12,7 +12,7 @@ from journal.auth.guard import (
     too_many_attempts,
 )
 from journal.auth.queries import has_any_user, registration_open
-from journal.auth.services import authenticate, create_user, set_password
+from journal.auth.services import authenticate, change_password, create_user
 from journal.auth.sessions import (
     end_current_session,
     end_other_sessions,
@@ -21,6 +21,7 @@ from journal.auth.sessions import (
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
 from journal.auth.usernames import canonical_username
+from journal.crypto.accounts import unlock_with_password
 from journal.database import is_lock_timeout, reading
 from journal.extensions import db, login_manager
 from journal.models import utcnow
@@ -108,6 +109,7 @@ def login():
             form.password.errors.append(LOGIN_FAILED)
             return render_template("auth/login.html", form=form, draft=draft), 200
         clear_failures(username)
+        unlock_with_password(user, form.password.data)  # its key, for the new session
         start_session(user, remember=form.remember.data)
         db.session.commit()
         if draft is not None:
@@ -138,7 +140,7 @@ def password():
         if not right:
             form.current_password.errors.append("That is not your current password.")
         else:
-            set_password(current_user, form.password.data)
+            change_password(current_user, form.current_password.data, form.password.data)
             ended = end_other_sessions(current_user)
             db.session.commit()
             message = "Your password is changed."

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import db
@@ -45,6 +45,11 @@ class User(UserMixin, db.Model):
 
     # The session this request was authenticated with; set by the user loader and at login.
     session_token = None  # str | None; not a column
+    # That session's copy of the data key, wrapped by a key only its token derives (the
+    # user loader reads it with the session); the data key itself, once unwrapped for
+    # this request (see journal.crypto.accounts). Neither is a column of this table.
+    session_wrapped_key = None  # bytes | None
+    data_key = None  # bytes | None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -73,6 +78,10 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # The account's data key wrapped by a key derived from this session's token, which
+    # only the browser holds (the table stores its hash): None for a session that
+    # cannot read the journal.
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 

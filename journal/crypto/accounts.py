@@ -1,0 +1,107 @@
+"""The keys of an account, as sign-in, sessions and password changes use them.
+
+An account's data key is unwrapped with its password at sign-in (created there, the
+first time) and wrapped again for the new session, under a key derived from the
+session's token. The token lives only in the browser's cookie; the database keeps its
+hash. So the server can read a journal only while a request of its owner's session
+brings the token, and ending the session (signing out, "sign out everywhere", a
+password change or reset, disabling the account, expiry) deletes the only copy it
+could open. Functions add and flush; the view commits.
+"""
+
+from flask import current_app
+
+from journal.crypto.keys import (
+    KdfParams,
+    WrongKey,
+    derived_key,
+    new_data_key,
+    password_key,
+    unwrap,
+    wrap,
+)
+from journal.crypto.sealing import new_key_pair
+from journal.crypto.values import context, seal
+from journal.extensions import db
+from journal.models import AccountKey, User
+
+PASSWORD, SESSION = "password", "session"
+
+
+def kdf_params() -> KdfParams:
+    """Fresh Argon2id parameters as configured (``KEY_DERIVATION_*``), with a new salt."""
+    config = current_app.config
+    return KdfParams.new(config["KEY_DERIVATION_TIME_COST"],
+                         config["KEY_DERIVATION_MEMORY_COST"],
+                         config["KEY_DERIVATION_PARALLELISM"])
+
+
+def create_keys(user: User, password: str) -> bytes:
+    """Give ``user`` (flushed, so it has an id) a new data key wrapped by ``password``,
+    and a key pair; returns the data key, also set as ``user.data_key``."""
+    data_key = new_data_key()
+    params = kdf_params()
+    private, public = new_key_pair()
+    db.session.add(AccountKey(
+        user_id=user.id, kdf=params.to_json(),
+        by_password=wrap(password_key(password, params), data_key, PASSWORD, user.id),
+        public_key=public,
+        private_key=seal(data_key, private, context("account-keys", "private", user.id))))
+    db.session.flush()
+    user.data_key = data_key
+    return data_key
+
+
+def unlock_with_password(user: User, password: str) -> bytes | None:
+    """The data key of ``user``, whose ``password`` was just checked: unwrapped, or
+    created when the account has no keys yet. ``None`` when the password does not open
+    the key (it was set by a reset: what the old one wrapped needs the recovery key).
+    Sets ``user.data_key``."""
+    keys = db.session.get(AccountKey, user.id)
+    if keys is None:
+        return create_keys(user, password)
+    try:
+        data_key = unwrap(password_key(password, KdfParams.from_json(keys.kdf)),
+                          keys.by_password, PASSWORD, user.id)
+    except (WrongKey, ValueError):
+        return None
+    user.data_key = data_key
+    return data_key
+
+
+def rewrap_for_password(user: User, data_key: bytes, password: str) -> None:
+    """Wrap ``user``'s data key with a new ``password`` (and fresh parameters), after a
+    password change by someone who could open it. The recovery key's copy is kept."""
+    keys = db.session.get(AccountKey, user.id)
+    if keys is None:
+        create_keys(user, password)
+        return
+    params = kdf_params()
+    keys.kdf = params.to_json()
+    keys.by_password = wrap(password_key(password, params), data_key, PASSWORD, user.id)
+
+
+def wrap_for_session(user: User, token: str, data_key: bytes) -> bytes:
+    """``data_key`` wrapped under a key only ``token`` (the session's cookie) derives."""
+    return wrap(_session_key(token, user.id), data_key, SESSION, user.id)
+
+
+def session_data_key(user: User) -> bytes | None:
+    """The data key for this request of ``user``'s session, unwrapped once per request;
+    ``None`` when the session holds none (it cannot read the journal)."""
+    if user.data_key is not None:
+        return user.data_key
+    if user.session_wrapped_key is None or user.session_token is None:
+        return None
+    try:
+        user.data_key = unwrap(_session_key(user.session_token, user.id),
+                               user.session_wrapped_key, SESSION, user.id)
+    except WrongKey:
+        current_app.logger.warning("A session's copy of its data key does not open "
+                                   "(account %s)", user.id)
+        return None
+    return user.data_key
+
+
+def _session_key(token: str, user_id: int) -> bytes:
+    return derived_key(token.encode(), SESSION, user_id)
