@@ -100,12 +100,22 @@ def contrast(locator) -> float:
     return locator.evaluate(CONTRAST)
 
 
-def register(page, base, username="ana"):
+def register(page, base, username="ana", shot: str | None = None):
+    """Create an account through the form, confirm the recovery key it shows (audited
+    and photographed as ``recovery-key-<shot>`` when ``shot`` is given), and land on the
+    start page."""
     page.goto(f"{base}/auth/register")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{base}/account/recovery-key")
+    assert page.locator("#recovery-key").inner_text().count("-") == 7
+    if shot:
+        audit(page, "recovery key")
+        screenshot(page, f"recovery-key-{shot}")
+    page.get_by_label("I have saved my recovery key somewhere safe").check()
+    page.get_by_role("button", name="Done").click()
     page.wait_for_url(f"{base}/")
 
 

@@ -36,11 +36,14 @@ def test_first_account_becomes_administrator_and_later_ones_do_not(app):
     assert admins == {"ana": True, "bo": False}
 
 
-def test_registering_signs_in_and_shows_the_write_box(client):
+def test_registering_signs_in_shows_the_recovery_key_and_then_the_write_box(client):
     response = register(client, "Ana")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "What happened today?" in page
-    assert "administrator" in page
+    assert response.headers["Location"] == "/account/recovery-key"
+    page = client.get("/account/recovery-key").get_data(as_text=True)
+    assert 'id="recovery-key"' in page and "administrator" in page
+    start = client.get("/").get_data(as_text=True)
+    assert "What happened today?" in start
+    assert "Your recovery key is not saved yet." in start
 
 
 def test_registering_keeps_the_time_zone_the_browser_reported(client):

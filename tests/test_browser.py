@@ -32,7 +32,7 @@ def test_register_write_find_by_tag_and_sign_out(browser, live_server, viewport,
     page.get_by_role("link", name="Set up the first account").click()
     audit(page, "register")
     screenshot(page, f"register-{shot}")
-    register(page, base)
+    register(page, base, shot=shot)
     audit(page, "start page")
     screenshot(page, f"start-{shot}")
 

@@ -2,14 +2,23 @@
 account), unwrapped by the password at sign-in, carried by the session only in a form its
 cookie opens, re-wrapped by a password change, and out of reach after a reset."""
 
+import re
 from pathlib import Path
+from urllib.parse import quote
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from journal.auth.sessions import load_user
 from journal.auth.tokens import create_password_reset, use_password_reset
-from journal.crypto.accounts import session_data_key, unlock_with_password
-from journal.crypto.keys import KdfParams
+from journal.crypto.accounts import (
+    make_recovery_key,
+    session_data_key,
+    unlock_with_password,
+    unlock_with_recovery_key,
+)
+from journal.crypto.keys import KdfParams, WrongKey
+from journal.crypto.recovery import new_recovery_key
 from journal.extensions import db
 from journal.models import AccountKey, User, UserSession
 from tests.conftest import PASSWORD
@@ -130,3 +139,124 @@ def test_deleting_the_account_deletes_its_keys(client, user, other_user):
     db.session.commit()
     assert db.session.get(AccountKey, other_user.id) is None
     assert db.session.get(AccountKey, user.id) is not None
+
+
+# --- the recovery key ----------------------------------------------------------------------
+
+def shown_key(client) -> str:
+    page = client.get("/account/recovery-key").get_data(as_text=True)
+    match = re.search(r'id="recovery-key"[^>]*>([^<]+)<', page)
+    assert match, "no recovery key on the page"
+    return match.group(1).strip()
+
+
+def register(client, name="cleo"):
+    return client.post("/auth/register", data={"username": name, "password": PASSWORD,
+                                                "confirm": PASSWORD})
+
+
+def test_the_recovery_key_is_shown_until_confirmed_then_gone(app, client):
+    register(client)
+    key = shown_key(client)
+    assert shown_key(client) == key  # a reload shows the same key, as downloaded
+    page = client.get("/account/recovery-key").get_data(as_text=True)
+    assert 'download="journal-recovery-key.txt"' in page
+    assert quote(key) in page  # the download holds the same key
+    assert key.encode() not in stored_bytes(app)  # only sealed for this browser's session
+
+    unticked = client.post("/account/recovery-key", data={})
+    assert unticked.status_code == 400
+    assert "Tick the box once the key is saved" in unticked.get_data(as_text=True)
+    assert "Your recovery key is not saved yet." in client.get("/entries/").get_data(
+        as_text=True)
+
+    done = client.post("/account/recovery-key", data={"saved": "y"})
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    after = client.get("/account/recovery-key").get_data(as_text=True)
+    assert 'id="recovery-key"' not in after and key not in after
+    assert "Your recovery key is not saved yet." not in client.get("/").get_data(as_text=True)
+    assert db.session.scalars(select(UserSession.recovery_key)).all() == [None]
+
+
+def test_a_new_recovery_key_replaces_the_old_one(client):
+    register(client)
+    old = shown_key(client)
+    client.post("/account/recovery-key", data={"saved": "y"})
+    assert client.post("/account/recovery-key/new").status_code == 302
+    new = shown_key(client)
+    assert new != old
+    user = db.session.scalar(select(User).where(User.username == "cleo"))
+    with pytest.raises(WrongKey):
+        unlock_with_recovery_key(reload(user), old, PASSWORD)
+    assert unlock_with_recovery_key(reload(user), new, PASSWORD) == the_data_key(user)
+
+
+def test_an_older_sign_in_needs_the_password_to_make_a_recovery_key(client, user, login):
+    login(user)
+    db.session.execute(update(UserSession).values(wrapped_key=None))  # as before keys
+    db.session.commit()
+    asked = client.post("/account/recovery-key/new", data={})
+    assert asked.status_code == 400
+    assert "Type your password to make a new recovery key." in asked.get_data(as_text=True)
+    wrong = client.post("/account/recovery-key/new", data={"password": "not my password!"})
+    assert wrong.status_code == 400
+    assert client.post("/account/recovery-key/new",
+                       data={"password": PASSWORD}).status_code == 302
+    assert shown_key(client).count("-") == 7
+
+
+def reset_link(user):
+    _, token = create_password_reset(user)
+    db.session.commit()
+    return token
+
+
+def test_after_a_reset_the_recovery_key_opens_the_journal_again(client, login):
+    register(client)
+    key = shown_key(client)
+    user = db.session.scalar(select(User).where(User.username == "cleo"))
+    data_key = the_data_key(user)
+    reset, _ = create_password_reset(user)
+    use_password_reset(reset, NEW_PASSWORD)
+    db.session.commit()
+    login(user, NEW_PASSWORD)
+
+    mistyped = client.post("/account/unlock", data={"recovery_key": key[:-3],
+                                                    "password": NEW_PASSWORD})
+    assert mistyped.status_code == 400
+    assert "letters and digits" in mistyped.get_data(as_text=True)
+    _, other = new_recovery_key()
+    wrong = client.post("/account/unlock", data={"recovery_key": other,
+                                                 "password": NEW_PASSWORD})
+    assert "does not open your journal" in wrong.get_data(as_text=True)
+    assert unlock_with_password(reload(user), NEW_PASSWORD) is None  # nothing changed
+
+    done = client.post("/account/unlock", data={"recovery_key": key.lower(),
+                                                "password": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert the_data_key(user, NEW_PASSWORD) == data_key
+    assert session_data_key(load_user(session_token(client))) == data_key
+
+
+def test_the_reset_page_takes_the_recovery_key_and_a_wrong_one_changes_nothing(
+        app, client, user):
+    data_key = the_data_key(user)
+    keys = db.session.get(AccountKey, user.id)
+    recovery = make_recovery_key(user, data_key)
+    db.session.commit()
+    token = reset_link(user)
+    holder = app.test_client()
+
+    _, other = new_recovery_key()
+    wrong = holder.post(f"/auth/reset/{token}", data={
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "recovery_key": other})
+    assert wrong.status_code == 400
+    assert "does not open this account" in wrong.get_data(as_text=True)
+    db.session.expire_all()
+    assert unlock_with_password(reload(user), PASSWORD) == data_key  # the old one still works
+
+    done = holder.post(f"/auth/reset/{token}", data={
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "recovery_key": recovery})
+    assert done.status_code == 302
+    assert the_data_key(user, NEW_PASSWORD) == data_key
+    assert keys.user_id == user.id

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from journal.auth.usernames import canonical_username
@@ -32,3 +32,26 @@ class DeleteOwnAccountForm(FlaskForm):
         if canonical_username(field.data or "") != self.account.username:
             raise ValidationError(f"Type your username, “{self.account.username}”, exactly "
                                   "to delete your account.")
+
+
+class RecoveryKeySavedForm(FlaskForm):
+    saved = BooleanField("I have saved my recovery key somewhere safe",
+                         validators=[DataRequired("Tick the box once the key is saved: it is "
+                                                  "shown here until you do.")])
+
+
+class NewRecoveryKeyForm(FlaskForm):
+    """Asks for the password only when this session cannot open the journal by itself
+    (a session from before the journal had keys)."""
+
+    password = PasswordField("Your password", render_kw={"autocomplete": "current-password"})
+
+
+class UnlockForm(FlaskForm):
+    recovery_key = StringField(
+        "Recovery key", validators=[DataRequired("Type your recovery key.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                   "spellcheck": "false"})
+    password = PasswordField("Your password",
+                             validators=[DataRequired("Type your current password.")],
+                             render_kw={"autocomplete": "current-password"})

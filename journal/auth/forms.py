@@ -78,6 +78,15 @@ class ResetPasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
+class ResetWithRecoveryKeyForm(ResetPasswordForm):
+    """The reset link's form: a new password and, optionally, the recovery key that
+    opens what the account wrote before."""
+
+    recovery_key = StringField("Recovery key (optional)",
+                               render_kw={"autocomplete": "off", "spellcheck": "false",
+                                          "autocapitalize": "characters"})
+
+
 class ChangePasswordForm(ResetPasswordForm):
     """The current password, then a new one."""
 

@@ -11,9 +11,9 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from journal.crypto.accounts import wrap_for_session
+from journal.crypto.accounts import seal_for_session, wrap_for_session
 from journal.extensions import db, login_manager
-from journal.models import User, UserSession, utcnow
+from journal.models import AccountKey, User, UserSession, utcnow
 
 
 def init_login_manager(app: Flask) -> None:
@@ -37,8 +37,10 @@ def load_user(token: str) -> User | None:
     if not token or len(token) > 128:
         return None
     found = db.session.execute(
-        select(User, UserSession.expires_at, UserSession.wrapped_key)
+        select(User, UserSession.expires_at, UserSession.wrapped_key, UserSession.recovery_key,
+               AccountKey.user_id.label("has_keys"), AccountKey.recovery_saved_at)
         .join(UserSession, UserSession.user_id == User.id)
+        .outerjoin(AccountKey, AccountKey.user_id == User.id)
         .where(UserSession.token_hash == _hash_token(token))
     ).first()
     if found is None or found.expires_at <= utcnow() or not found.User.active:
@@ -47,6 +49,8 @@ def load_user(token: str) -> User | None:
     user.session_token = token
     user.session_wrapped_key = found.wrapped_key
     user.data_key = None  # unwrapped from this session's copy when first needed
+    user.session_recovery_key = found.recovery_key
+    user.recovery_unsaved = found.has_keys is not None and found.recovery_saved_at is None
     return user
 
 
@@ -129,3 +133,21 @@ def end_other_sessions(user: User) -> int:
 
 def purge_expired_sessions() -> None:
     db.session.execute(delete(UserSession).where(UserSession.expires_at <= utcnow()))
+
+
+def keep_in_this_session(user: User, *, data_key: bytes | None = None,
+                         recovery_key: str | None = None, forget_recovery_key: bool = False
+                         ) -> None:
+    """Store in the current session's row what only its cookie opens: a copy of the
+    data key (after an unlock), a new recovery key to show, or forget the recovery key
+    once it is saved (the caller commits)."""
+    values: dict = {}
+    if data_key is not None:
+        values["wrapped_key"] = wrap_for_session(user, user.session_token, data_key)
+    if recovery_key is not None:
+        values["recovery_key"] = seal_for_session(user, user.session_token, recovery_key)
+    if forget_recovery_key:
+        values["recovery_key"] = None
+    if values and user.session_token:
+        db.session.execute(update(UserSession).where(
+            UserSession.token_hash == _hash_token(user.session_token)).values(**values))

@@ -4,7 +4,12 @@ from sqlalchemy.exc import OperationalError
 
 from journal.auth import bp
 from journal.auth.carry import draft_from_sign_in, resume, sign_in_page_carrying
-from journal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from journal.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetWithRecoveryKeyForm,
+)
 from journal.auth.guard import (
     check_current_password,
     count_token_guess,
@@ -16,12 +21,20 @@ from journal.auth.services import authenticate, change_password, create_user
 from journal.auth.sessions import (
     end_current_session,
     end_other_sessions,
+    keep_in_this_session,
     start_session,
 )
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
 from journal.auth.usernames import canonical_username
-from journal.crypto.accounts import unlock_with_password
+from journal.crypto.accounts import (
+    lacks_recovery_key,
+    make_recovery_key,
+    unlock_with_password,
+    unlock_with_recovery_key,
+)
+from journal.crypto.keys import WrongKey
+from journal.crypto.recovery import MistypedRecoveryKey
 from journal.database import is_lock_timeout, reading
 from journal.extensions import db, login_manager
 from journal.models import utcnow
@@ -74,13 +87,14 @@ def register():
         if invite is not None:
             invite.used_at, invite.used_by_id = utcnow(), user.id
         start_session(user, remember=False)
+        keep_in_this_session(user, recovery_key=make_recovery_key(user, user.data_key))
         db.session.commit()
         if user.is_admin:
             flash("Welcome. Your account is the administrator of this journal.", "success")
         else:
             flash("Welcome. Your account is ready; everything you write is private to you.",
                   "success")
-        return redirect(url_for("main.index"))
+        return redirect(url_for("account.recovery_key"))
     return render_template("auth/register.html", form=form, first_account=not has_any_user(),
                            invite=invite, token=token if invite else None)
 
@@ -109,8 +123,10 @@ def login():
             form.password.errors.append(LOGIN_FAILED)
             return render_template("auth/login.html", form=form, draft=draft), 200
         clear_failures(username)
-        unlock_with_password(user, form.password.data)  # its key, for the new session
+        data_key = unlock_with_password(user, form.password.data)  # for the new session
         start_session(user, remember=form.remember.data)
+        if data_key is not None and lacks_recovery_key(user):  # keys made just now
+            keep_in_this_session(user, recovery_key=make_recovery_key(user, data_key))
         db.session.commit()
         if draft is not None:
             return resume(draft)
@@ -166,15 +182,35 @@ def reset_password(token: str):
                                message="The password link has expired, was already used, or "
                                        "was replaced by a newer one. Ask your administrator "
                                        "for a new link."), 404
-    form = ResetPasswordForm(username=reset.user.username)
+    form = ResetWithRecoveryKeyForm(username=reset.user.username)
     if form.validate_on_submit():
         use_password_reset(reset, form.password.data)
+        if (form.recovery_key.data or "").strip() and not _reopened(form, reset.user):
+            db.session.rollback()  # a wrong key changes nothing, the link included
+            return render_template("auth/reset.html", form=form, account=reset.user,
+                                   token=token), 400
         if current_user.is_authenticated:
             end_current_session()
         db.session.commit()
         flash("Your password is set. Sign in with it.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, account=reset.user, token=token)
+
+
+def _reopened(form: ResetWithRecoveryKeyForm, account) -> bool:
+    """Open ``account``'s journal with the recovery key on the reset form and wrap it by
+    the new password; False, with a message beside the field, when the key does not."""
+    try:
+        unlock_with_recovery_key(account, form.recovery_key.data, form.password.data)
+    except MistypedRecoveryKey as error:
+        form.recovery_key.errors.append(str(error))
+        return False
+    except WrongKey:
+        form.recovery_key.errors.append("This recovery key does not open this account's "
+                                        "journal. Check it against the one you saved; "
+                                        "nothing was changed.")
+        return False
+    return True
 
 
 @login_manager.unauthorized_handler

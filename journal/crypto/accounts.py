@@ -20,12 +20,14 @@ from journal.crypto.keys import (
     unwrap,
     wrap,
 )
+from journal.crypto.recovery import new_recovery_key, parse_key
 from journal.crypto.sealing import new_key_pair
-from journal.crypto.values import context, seal
+from journal.crypto.values import DamagedValue, context, open_value, seal
 from journal.extensions import db
 from journal.models import AccountKey, User
+from journal.models.base import utcnow
 
-PASSWORD, SESSION = "password", "session"
+PASSWORD, SESSION, RECOVERY = "password", "session", "recovery"
 
 
 def kdf_params() -> KdfParams:
@@ -105,3 +107,60 @@ def session_data_key(user: User) -> bytes | None:
 
 def _session_key(token: str, user_id: int) -> bytes:
     return derived_key(token.encode(), SESSION, user_id)
+
+
+# --- recovery keys ---------------------------------------------------------------------------
+
+def make_recovery_key(user: User, data_key: bytes) -> str:
+    """A new recovery key for ``user`` (it replaces any earlier one, which stops
+    working), as the text to show once; the account counts it as not yet saved."""
+    secret, shown = new_recovery_key()
+    keys = db.session.get(AccountKey, user.id)
+    keys.by_recovery = wrap(derived_key(secret, RECOVERY, user.id), data_key, RECOVERY, user.id)
+    keys.recovery_saved_at = None
+    return shown
+
+
+def lacks_recovery_key(user: User) -> bool:
+    """Whether ``user`` has keys but no recovery key yet (an account from before)."""
+    keys = db.session.get(AccountKey, user.id)
+    return keys is not None and keys.by_recovery is None
+
+
+def mark_recovery_key_saved(user: User) -> None:
+    keys = db.session.get(AccountKey, user.id)
+    if keys is not None and keys.recovery_saved_at is None:
+        keys.recovery_saved_at = utcnow()
+
+
+def unlock_with_recovery_key(user: User, typed: str, password: str) -> bytes:
+    """Open ``user``'s data key with a typed recovery key and wrap it by ``password``
+    (their current one: after a reset, the password opens the journal again). Raises
+    :class:`MistypedRecoveryKey` for text that cannot be a recovery key and
+    :class:`WrongKey` for a recovery key that is not this account's; nothing changes
+    then. Sets ``user.data_key``."""
+    secret = parse_key(typed)
+    keys = db.session.get(AccountKey, user.id)
+    if keys is None or keys.by_recovery is None:
+        raise WrongKey("this account has no recovery key")
+    data_key = unwrap(derived_key(secret, RECOVERY, user.id), keys.by_recovery, RECOVERY, user.id)
+    rewrap_for_password(user, data_key, password)
+    user.data_key = data_key
+    return data_key
+
+
+def seal_for_session(user: User, token: str, text: str) -> bytes:
+    """``text`` (a recovery key waiting to be shown) sealed under the session key."""
+    return seal(_session_key(token, user.id), text.encode(), context("user-sessions",
+                                                                     RECOVERY, user.id))
+
+
+def shown_recovery_key(user: User) -> str | None:
+    """The recovery key this session is to show, or ``None``."""
+    if user.session_recovery_key is None or user.session_token is None:
+        return None
+    try:
+        return open_value(_session_key(user.session_token, user.id), user.session_recovery_key,
+                          context("user-sessions", RECOVERY, user.id)).decode()
+    except DamagedValue:
+        return None

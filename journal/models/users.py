@@ -50,6 +50,10 @@ class User(UserMixin, db.Model):
     # this request (see journal.crypto.accounts). Neither is a column of this table.
     session_wrapped_key = None  # bytes | None
     data_key = None  # bytes | None
+    # The session's sealed recovery key waiting to be shown, and whether the account has
+    # keys whose recovery key is not saved yet (for the banner); read with the session.
+    session_recovery_key = None  # bytes | None
+    recovery_unsaved = False
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -82,6 +86,9 @@ class UserSession(db.Model):
     # only the browser holds (the table stores its hash): None for a session that
     # cannot read the journal.
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A new recovery key until its owner confirms they saved it, sealed under the same
+    # session key: shown on /account/recovery-key in this browser only.
+    recovery_key: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 

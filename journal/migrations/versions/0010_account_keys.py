@@ -1,4 +1,4 @@
-"""account keys, and each session's wrapped copy of its account's data key
+"""account keys, each session's wrapped copy of its account's data key, and a recovery key waiting to be shown
 
 Revision ID: 0010
 Revises: 0009
@@ -32,9 +32,11 @@ def upgrade():
     )
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wrapped_key', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('recovery_key', sa.LargeBinary(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.drop_column('recovery_key')
         batch_op.drop_column('wrapped_key')
     op.drop_table('account_keys')

@@ -1,0 +1,119 @@
+"""The recovery key: shown once after registration (or when replaced), confirmed as
+saved, and typed back to open the journal after an administrator's password reset.
+
+A recovery key waiting to be shown lives sealed in the session's row, so reloading the
+page shows the same key (the one already downloaded) until the person confirms it is
+saved; then no copy is left anywhere but theirs.
+"""
+
+from urllib.parse import quote
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from journal.account import bp
+from journal.account.forms import NewRecoveryKeyForm, RecoveryKeySavedForm, UnlockForm
+from journal.auth.guard import check_current_password
+from journal.auth.sessions import keep_in_this_session
+from journal.crypto.accounts import (
+    make_recovery_key,
+    mark_recovery_key_saved,
+    session_data_key,
+    shown_recovery_key,
+    unlock_with_password,
+    unlock_with_recovery_key,
+)
+from journal.crypto.keys import WrongKey
+from journal.crypto.recovery import MistypedRecoveryKey
+from journal.extensions import db
+
+WRONG_RECOVERY_KEY = ("This recovery key does not open your journal. Check it against the "
+                      "one you saved; nothing was changed.")
+
+
+@bp.route("/recovery-key", methods=["GET", "POST"])
+@login_required
+def recovery_key():
+    """The recovery key waiting to be shown, with a download and a box to confirm it is
+    saved; without one, a button to make a new one. Posting the confirmation forgets the
+    shown key and goes to the start page; without the box ticked, 400 and the key again."""
+    shown = shown_recovery_key(current_user)
+    form = RecoveryKeySavedForm()
+    if shown is not None and form.validate_on_submit():
+        mark_recovery_key_saved(current_user)
+        keep_in_this_session(current_user, forget_recovery_key=True)
+        db.session.commit()
+        flash("Your recovery key is saved. Keep it where you keep other important papers.",
+              "success")
+        return redirect(url_for("main.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("account/recovery_key.html", shown=shown, form=form,
+                           new_form=NewRecoveryKeyForm(),
+                           needs_password=session_data_key(current_user) is None,
+                           download=_download_link(shown) if shown else None), status
+
+
+@bp.route("/recovery-key/new", methods=["POST"])
+@login_required
+def new_recovery_key():
+    """Replace the recovery key (the old one stops working) and show the new one. A
+    session that cannot open the journal by itself asks for the password."""
+    form = NewRecoveryKeyForm()
+    data_key = session_data_key(current_user)
+    if form.validate_on_submit() and data_key is None and form.password.data:
+        right, throttled = check_current_password(form.password.data)
+        if throttled:
+            return throttled
+        data_key = unlock_with_password(current_user, form.password.data) if right else None
+        if data_key is not None:
+            keep_in_this_session(current_user, data_key=data_key)
+    if data_key is None:
+        if form.is_submitted() and form.password.data:
+            form.password.errors.append("That password does not open your journal.")
+        else:
+            form.password.errors.append("Type your password to make a new recovery key.")
+        return render_template("account/recovery_key.html", shown=None,
+                               form=RecoveryKeySavedForm(), new_form=form,
+                               needs_password=True, download=None), 400
+    keep_in_this_session(current_user, recovery_key=make_recovery_key(current_user, data_key))
+    db.session.commit()
+    return redirect(url_for("account.recovery_key"))
+
+
+@bp.route("/unlock", methods=["GET", "POST"])
+@login_required
+def unlock():
+    """Open the journal with the recovery key after a password reset: the key is then
+    wrapped by the current password again. A mistyped or wrong key, or a wrong
+    password, gets a message beside its field and changes nothing."""
+    form = UnlockForm()
+    if form.validate_on_submit():
+        right, throttled = check_current_password(form.password.data)
+        if throttled:
+            return throttled
+        if not right:
+            form.password.errors.append("That is not your current password.")
+        else:
+            try:
+                data_key = unlock_with_recovery_key(current_user, form.recovery_key.data,
+                                                    form.password.data)
+            except MistypedRecoveryKey as error:
+                form.recovery_key.errors.append(str(error))
+            except WrongKey:
+                form.recovery_key.errors.append(WRONG_RECOVERY_KEY)
+            else:
+                keep_in_this_session(current_user, data_key=data_key)
+                db.session.commit()
+                flash("Your journal is open again with your password. Your recovery key "
+                      "still works: keep it safe.", "success")
+                return redirect(url_for("main.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("account/unlock.html", form=form), status
+
+
+def _download_link(shown: str) -> str:
+    """The recovery key as a small text file, in a ``data:`` link (nothing is fetched)."""
+    text = (f"Recovery key for the journal account {current_user.username}\n\n{shown}\n\n"
+            "With this key you can open your journal if your password is reset by an "
+            "administrator.\nKeep it somewhere safe and private.\n")
+    return "data:text/plain;charset=utf-8," + quote(text)
