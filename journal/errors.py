@@ -13,7 +13,8 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from journal.extensions import db
-from journal.requestlog import security_event
+from journal.requestlog import escape as one_line
+from journal.requestlog import logged_path, security_event
 
 TITLES = {
     400: "That request could not be understood",
@@ -129,7 +130,8 @@ def log_csrf_failure(error: CSRFError) -> None:
 def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception("Unhandled error on %s %s", request.method,
+                                 one_line(logged_path()))
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001

@@ -4,11 +4,13 @@ Every request gets one ``INFO`` line on the ``journal.request`` logger::
 
     GET /entries/42 200 3.1ms request_id=9f2c4e1ab0d35c77 user=7 addr=203.0.113.9
 
-The path is logged without its query string (``/search?q=`` holds the words someone
-searched for). Passwords, cookies, form bodies and entry text are never logged. The
-request id is taken from an incoming ``X-Request-ID`` header when it looks like one (so a
-reverse proxy's id ties its log to ours), else made up, and is sent back in the
-``X-Request-ID`` response header.
+The route is logged, not the path: ``/tags/<name>`` for any tag and ``/auth/reset/<token>``
+for any link, so neither a tag's name nor a secret reaches the log (ids stay, as above);
+nor does the query string (``/search?q=`` holds the words someone searched for).
+Passwords, cookies, form bodies and entry text are never logged. The request id is taken
+from an incoming ``X-Request-ID`` header when it looks like one (so a reverse proxy's id
+ties its log to ours), else made up, and is sent back in the ``X-Request-ID`` response
+header.
 
 Security events are ``WARNING`` lines on the ``journal.security`` logger, written with
 :func:`security_event`: failed sign-ins (called by the sign-in view), throttled sign-ins
@@ -126,7 +128,7 @@ def log_request(response: Response) -> Response:
     request_log.info(
         "%s %s %s %s %s",
         escape(request.method),
-        _quoted(request.path),
+        _quoted(logged_path()),
         response.status_code,
         duration,
         _fields(request_id=rid, user=_user_id(), addr=request.remote_addr or "-"),
@@ -136,6 +138,24 @@ def log_request(response: Response) -> Response:
     elif response.status_code == 404:
         _log_foreign_id()
     return response
+
+
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
+
+
+def logged_path() -> str:
+    """The request's route, not its path: numbers in it (an entry's id) are kept, every
+    other argument (a tag's name, a link's token) stays a placeholder such as ``<name>``.
+    A path no route matched is logged as it came."""
+    rule, arguments = request.url_rule, request.view_args or {}
+    if rule is None:
+        return request.path
+
+    def argument(match: re.Match) -> str:
+        value = arguments.get(match.group(1))
+        return str(value) if isinstance(value, int) else f"<{match.group(1)}>"
+
+    return _RULE_ARGUMENT.sub(argument, rule.rule)
 
 
 def security_event(kind: str, **fields) -> None:

@@ -281,3 +281,17 @@ def test_no_second_handler_where_the_host_set_up_logging(monkeypatch):
     _configure_logging()
 
     assert logger.handlers == []
+
+
+def test_the_route_is_logged_never_a_tag_name_or_a_link_token(client, logged_in, log,
+                                                                make_entry):
+    entry = make_entry(logged_in, "Private #secret-project/phase-two")
+    client.get("/tags/secret-project/phase-two")
+    client.get(f"/entries/{entry.id}")
+    client.get("/auth/reset/a-secret-reset-token-value")
+
+    paths = [line["path"] for line in request_lines(log)]
+    assert "/tags/<name>" in paths and f"/entries/{entry.id}" in paths
+    assert "/auth/reset/<token>" in paths
+    logged = everything_logged(log)
+    assert "secret-project" not in logged and "a-secret-reset-token-value" not in logged
