@@ -3,6 +3,7 @@ account), unwrapped by the password at sign-in, carried by the session only in a
 cookie opens, re-wrapped by a password change, and out of reach after a reset."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,8 +21,8 @@ from journal.crypto.accounts import (
 from journal.crypto.keys import KdfParams, WrongKey
 from journal.crypto.recovery import new_recovery_key
 from journal.extensions import db
-from journal.models import AccountKey, User, UserSession
-from tests.conftest import PASSWORD
+from journal.models import AccountKey, User, UserSession, utcnow
+from tests.conftest import OTHER_PASSWORD, PASSWORD
 
 NEW_PASSWORD = "a brand new long passphrase"
 
@@ -260,3 +261,31 @@ def test_the_reset_page_takes_the_recovery_key_and_a_wrong_one_changes_nothing(
     assert done.status_code == 302
     assert the_data_key(user, NEW_PASSWORD) == data_key
     assert keys.user_id == user.id
+
+
+def test_disabling_an_account_or_resetting_its_password_drops_every_sessions_copy(
+        app, client, user, login, other_user):
+    admin_client = client
+    login(user)  # the administrator
+    for _ in range(2):
+        app.test_client().post("/auth/login", data={"username": "bo",
+                                                    "password": OTHER_PASSWORD})
+    copies = select(UserSession.wrapped_key).where(UserSession.user_id == other_user.id)
+    assert len(db.session.scalars(copies).all()) == 2
+    admin_client.post(f"/admin/users/{other_user.id}/active", data={"active": "0"})
+    assert db.session.scalars(copies).all() == []
+
+    admin_client.post(f"/admin/users/{other_user.id}/active", data={"active": "1"})
+    app.test_client().post("/auth/login", data={"username": "bo", "password": OTHER_PASSWORD})
+    reset, _ = create_password_reset(reload(other_user))
+    use_password_reset(reset, NEW_PASSWORD)
+    db.session.commit()
+    assert db.session.scalars(copies).all() == []
+
+
+def test_an_expired_session_cannot_open_the_key(client, user, login):
+    login(user)
+    token = session_token(client)
+    db.session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert load_user(token) is None

@@ -4,9 +4,9 @@ An account's data key is unwrapped with its password at sign-in (created there, 
 first time) and wrapped again for the new session, under a key derived from the
 session's token. The token lives only in the browser's cookie; the database keeps its
 hash. So the server can read a journal only while a request of its owner's session
-brings the token, and ending the session (signing out, "sign out everywhere", a
-password change or reset, disabling the account, expiry) deletes the only copy it
-could open. Functions add and flush; the view commits.
+brings the token, and ending the session (signing out, a password change for the other
+sessions, a reset, disabling the account; expiry refuses the token) removes the only copy
+it could open. Functions add and flush; the view commits.
 """
 
 from flask import current_app
