@@ -109,6 +109,12 @@ def register(page, base, username="ana", shot: str | None = None):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    confirm_recovery_key(page, base, shot)
+
+
+def confirm_recovery_key(page, base, shot: str | None = None):
+    """On the recovery key page a new account lands on: check the key is there, confirm
+    it is saved, and land on the start page."""
     page.wait_for_url(f"{base}/account/recovery-key")
     assert page.locator("#recovery-key").inner_text().count("-") == 7
     if shot:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_support import audit, screenshot
+from tests.browser_support import audit, confirm_recovery_key, screenshot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -80,7 +80,7 @@ def test_export_import_and_delete_the_account(browser, live_server, scheme):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(f"{base}/")
+    confirm_recovery_key(page, base)
     page.get_by_role("link", name="Write", exact=True).click()
     page.get_by_label("Title (optional)").fill("Launch went out")
     page.get_by_label("Entry").fill("The release shipped on time.")
