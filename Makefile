@@ -75,13 +75,15 @@ dev: venv migrate
 # The tests build their own databases, so no migrate here. Extra pytest options:
 # make test ARGS='-k cli -x'
 # The whole suite on SQLite, then again on a throwaway PostgreSQL server that the tests
-# start on 127.0.0.1 (the browser and load tests run once: they exercise the pages).
+# start on 127.0.0.1 (the browser and load tests and the access matrix run once: they
+# exercise the pages and the routes, which no database decides).
+ON_POSTGRES := -m "not browser and not slow and not one_backend"
 test: system $(VENV)/.test-installed
 	$(BIN)/python -m pytest $(ARGS)
-	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
+	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(ON_POSTGRES) $(ARGS)
 
 test-postgres: system $(VENV)/.test-installed
-	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest -m "not browser and not slow" $(ARGS)
+	JOURNAL_TEST_DATABASE=postgresql $(BIN)/python -m pytest $(ON_POSTGRES) $(ARGS)
 
 lint: $(VENV)/.lint-installed
 	$(BIN)/ruff check .

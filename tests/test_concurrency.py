@@ -26,7 +26,7 @@ PORTS = range(5080, 5100)
 USERNAME = "writer"
 PASSWORD = "many hands make light work"
 CLIENTS = 8
-ENTRIES_PER_CLIENT = 200
+ENTRIES_PER_CLIENT = 100
 CSRF_INPUT = re.compile(r"<input\b[^>]*\bname=\"csrf_token\"[^>]*>")
 VALUE = re.compile(r"\bvalue=\"([^\"]+)\"")
 ENTRY_PATH = re.compile(r"^/entries/(\d+)$")
