@@ -1,5 +1,5 @@
 """A large import never blocks anyone else, against gunicorn over one SQLite file: while
-one person's import of 30,000 entries runs, another person's saves (one every 100 ms)
+one person's import of 20,000 entries runs, another person's saves (one every 100 ms)
 and sign-ins all succeed. The slowest of each is printed (``-s``) and recorded; the
 figures at 150,000 entries come from ``bench/import_concurrency.py``."""
 
@@ -7,7 +7,7 @@ import pytest
 
 from bench.import_concurrency import run_scenario
 
-ENTRIES = 30_000
+ENTRIES = 20_000
 
 
 @pytest.mark.slow
