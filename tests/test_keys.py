@@ -229,7 +229,7 @@ def test_after_a_reset_the_recovery_key_opens_the_journal_again(client, login):
     _, other = new_recovery_key()
     wrong = client.post("/account/unlock", data={"recovery_key": other,
                                                  "password": NEW_PASSWORD})
-    assert "does not open your journal" in wrong.get_data(as_text=True)
+    assert "does not open this journal" in wrong.get_data(as_text=True)
     assert unlock_with_password(reload(user), NEW_PASSWORD) is None  # nothing changed
 
     done = client.post("/account/unlock", data={"recovery_key": key.lower(),
@@ -252,7 +252,7 @@ def test_the_reset_page_takes_the_recovery_key_and_a_wrong_one_changes_nothing(
     wrong = holder.post(f"/auth/reset/{token}", data={
         "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "recovery_key": other})
     assert wrong.status_code == 400
-    assert "does not open this account" in wrong.get_data(as_text=True)
+    assert "does not open this journal" in wrong.get_data(as_text=True)
     db.session.expire_all()
     assert unlock_with_password(reload(user), PASSWORD) == data_key  # the old one still works
 

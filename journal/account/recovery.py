@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from journal.account import bp
 from journal.account.forms import NewRecoveryKeyForm, RecoveryKeySavedForm, UnlockForm
 from journal.auth.guard import check_current_password
+from journal.auth.recovery_keys import reopen_with_recovery_key
 from journal.auth.sessions import keep_in_this_session
 from journal.crypto.accounts import (
     make_recovery_key,
@@ -21,14 +22,8 @@ from journal.crypto.accounts import (
     session_data_key,
     shown_recovery_key,
     unlock_with_password,
-    unlock_with_recovery_key,
 )
-from journal.crypto.keys import WrongKey
-from journal.crypto.recovery import MistypedRecoveryKey
 from journal.extensions import db
-
-WRONG_RECOVERY_KEY = ("This recovery key does not open your journal. Check it against the "
-                      "one you saved; nothing was changed.")
 
 
 @bp.route("/recovery-key", methods=["GET", "POST"])
@@ -60,21 +55,16 @@ def new_recovery_key():
     session that cannot open the journal by itself asks for the password."""
     form = NewRecoveryKeyForm()
     data_key = session_data_key(current_user)
-    if form.validate_on_submit() and data_key is None and form.password.data:
+    if data_key is None:
+        if not (form.validate_on_submit() and form.password.data):
+            return _password_needed(form, "Type your password to make a new recovery key.")
         right, throttled = check_current_password(form.password.data)
         if throttled:
             return throttled
         data_key = unlock_with_password(current_user, form.password.data) if right else None
-        if data_key is not None:
-            keep_in_this_session(current_user, data_key=data_key)
-    if data_key is None:
-        if form.is_submitted() and form.password.data:
-            form.password.errors.append("That password does not open your journal.")
-        else:
-            form.password.errors.append("Type your password to make a new recovery key.")
-        return render_template("account/recovery_key.html", shown=None,
-                               form=RecoveryKeySavedForm(), new_form=form,
-                               needs_password=True, download=None), 400
+        if data_key is None:
+            return _password_needed(form, "That password does not open your journal.")
+        keep_in_this_session(current_user, data_key=data_key)
     keep_in_this_session(current_user, recovery_key=make_recovery_key(current_user, data_key))
     db.session.commit()
     return redirect(url_for("account.recovery_key"))
@@ -94,14 +84,9 @@ def unlock():
         if not right:
             form.password.errors.append("That is not your current password.")
         else:
-            try:
-                data_key = unlock_with_recovery_key(current_user, form.recovery_key.data,
-                                                    form.password.data)
-            except MistypedRecoveryKey as error:
-                form.recovery_key.errors.append(str(error))
-            except WrongKey:
-                form.recovery_key.errors.append(WRONG_RECOVERY_KEY)
-            else:
+            data_key = reopen_with_recovery_key(current_user, form.recovery_key,
+                                                form.password.data)
+            if data_key is not None:
                 keep_in_this_session(current_user, data_key=data_key)
                 db.session.commit()
                 flash("Your journal is open again with your password. Your recovery key "
@@ -109,6 +94,12 @@ def unlock():
                 return redirect(url_for("main.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("account/unlock.html", form=form), status
+
+
+def _password_needed(form: NewRecoveryKeyForm, message: str):
+    form.password.errors.append(message)
+    return render_template("account/recovery_key.html", shown=None, form=RecoveryKeySavedForm(),
+                           new_form=form, needs_password=True, download=None), 400
 
 
 def _download_link(shown: str) -> str:

@@ -17,6 +17,7 @@ from journal.auth.guard import (
     too_many_attempts,
 )
 from journal.auth.queries import has_any_user, registration_open
+from journal.auth.recovery_keys import reopen_with_recovery_key
 from journal.auth.services import authenticate, change_password, create_user
 from journal.auth.sessions import (
     end_current_session,
@@ -27,14 +28,7 @@ from journal.auth.sessions import (
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
 from journal.auth.usernames import canonical_username
-from journal.crypto.accounts import (
-    lacks_recovery_key,
-    make_recovery_key,
-    unlock_with_password,
-    unlock_with_recovery_key,
-)
-from journal.crypto.keys import WrongKey
-from journal.crypto.recovery import MistypedRecoveryKey
+from journal.crypto.accounts import lacks_recovery_key, make_recovery_key, unlock_with_password
 from journal.database import is_lock_timeout, reading
 from journal.extensions import db, login_manager
 from journal.models import utcnow
@@ -185,7 +179,9 @@ def reset_password(token: str):
     form = ResetWithRecoveryKeyForm(username=reset.user.username)
     if form.validate_on_submit():
         use_password_reset(reset, form.password.data)
-        if (form.recovery_key.data or "").strip() and not _reopened(form, reset.user):
+        if ((form.recovery_key.data or "").strip()
+                and reopen_with_recovery_key(reset.user, form.recovery_key,
+                                             form.password.data) is None):
             db.session.rollback()  # a wrong key changes nothing, the link included
             return render_template("auth/reset.html", form=form, account=reset.user,
                                    token=token), 400
@@ -195,22 +191,6 @@ def reset_password(token: str):
         flash("Your password is set. Sign in with it.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, account=reset.user, token=token)
-
-
-def _reopened(form: ResetWithRecoveryKeyForm, account) -> bool:
-    """Open ``account``'s journal with the recovery key on the reset form and wrap it by
-    the new password; False, with a message beside the field, when the key does not."""
-    try:
-        unlock_with_recovery_key(account, form.recovery_key.data, form.password.data)
-    except MistypedRecoveryKey as error:
-        form.recovery_key.errors.append(str(error))
-        return False
-    except WrongKey:
-        form.recovery_key.errors.append("This recovery key does not open this account's "
-                                        "journal. Check it against the one you saved; "
-                                        "nothing was changed.")
-        return False
-    return True
 
 
 @login_manager.unauthorized_handler
