@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from bench.import_concurrency import flask, server_env, wait_until_healthy
+from bench.import_concurrency import flask, server_env, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -135,12 +135,7 @@ def test_parallel_writers_through_gunicorn_lose_nothing(tmp_path):
             results = list(pool.map(lambda number: write_entries(port, number), range(CLIENTS)))
         elapsed = time.monotonic() - started
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
     problems = [problem for _, found in results for problem in found]
     assert problems == [], "\n".join(problems[:20])

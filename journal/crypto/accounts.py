@@ -24,8 +24,7 @@ from journal.crypto.recovery import new_recovery_key, parse_key
 from journal.crypto.sealing import new_key_pair
 from journal.crypto.values import DamagedValue, context, open_value, seal
 from journal.extensions import db
-from journal.models import AccountKey, User
-from journal.models.base import utcnow
+from journal.models import AccountKey, User, utcnow
 
 PASSWORD, SESSION, RECOVERY = "password", "session", "recovery"
 

@@ -29,7 +29,8 @@ def new_recovery_key() -> tuple[bytes, str]:
 
 
 def format_key(secret: bytes) -> str:
-    """``secret`` as the grouped text people see (``XXXX-XXXX-...``)."""
+    """``secret`` as the grouped text people see: eight groups of four characters
+    joined by dashes."""
     number = int.from_bytes(secret, "big")
     characters = "".join(ALPHABET[(number >> (5 * index)) & 31]
                          for index in reversed(range(DATA_CHARACTERS)))
