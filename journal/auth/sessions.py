@@ -11,7 +11,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from journal.crypto.accounts import seal_for_session, wrap_for_session
+from journal.crypto import keyring
+from journal.crypto.accounts import offer_session_key, seal_for_session, wrap_for_session
 from journal.extensions import db, login_manager
 from journal.models import AccountKey, User, UserSession, utcnow
 
@@ -49,6 +50,7 @@ def load_user(token: str) -> User | None:
     user.session_token = token
     user.session_wrapped_key = found.wrapped_key
     user.data_key = None  # unwrapped from this session's copy when first needed
+    offer_session_key(user)
     user.session_recovery_key = found.recovery_key
     user.recovery_unsaved = found.has_keys is not None and found.recovery_saved_at is None
     return user
@@ -107,6 +109,8 @@ def start_session(user: User, remember: bool) -> None:
 def end_current_session() -> None:
     """Sign the current browser out and delete its server-side session (caller commits)."""
     token = getattr(current_user, "session_token", None)
+    if current_user.is_authenticated:
+        keyring.forget(current_user.id)
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
     logout_user()
@@ -120,6 +124,7 @@ def end_all_sessions(user: User) -> int:
     """Delete every session of ``user`` (caller commits): all their browsers are signed
     out on their next request."""
     ended = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    keyring.forget(user.id)
     return ended.rowcount or 0
 
 

@@ -11,6 +11,7 @@ it could open. Functions add and flush; the view commits.
 
 from flask import current_app
 
+from journal.crypto import keyring
 from journal.crypto.keys import (
     KdfParams,
     WrongKey,
@@ -49,7 +50,7 @@ def create_keys(user: User, password: str) -> bytes:
         public_key=public,
         private_key=seal(data_key, private, context("account-keys", "private", user.id))))
     db.session.flush()
-    user.data_key = data_key
+    _hold(user, data_key)
     return data_key
 
 
@@ -66,7 +67,7 @@ def unlock_with_password(user: User, password: str) -> bytes | None:
                           keys.by_password, PASSWORD, user.id)
     except (WrongKey, ValueError):
         return None
-    user.data_key = data_key
+    _hold(user, data_key)
     return data_key
 
 
@@ -102,6 +103,17 @@ def session_data_key(user: User) -> bytes | None:
                                    "(account %s)", user.id)
         return None
     return user.data_key
+
+
+def offer_session_key(user: User) -> None:
+    """Let this request open ``user``'s journal with its session's copy of the key,
+    unwrapped only when something sealed is first read or written."""
+    keyring.offer(user.id, lambda: session_data_key(user))
+
+
+def _hold(user: User, data_key: bytes) -> None:
+    user.data_key = data_key
+    keyring.grant(user.id, data_key)
 
 
 def _session_key(token: str, user_id: int) -> bytes:
@@ -144,7 +156,7 @@ def unlock_with_recovery_key(user: User, typed: str, password: str) -> bytes:
         raise WrongKey("this account has no recovery key")
     data_key = unwrap(derived_key(secret, RECOVERY, user.id), keys.by_recovery, RECOVERY, user.id)
     rewrap_for_password(user, data_key, password)
-    user.data_key = data_key
+    _hold(user, data_key)
     return data_key
 
 

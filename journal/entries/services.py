@@ -7,7 +7,8 @@ from sqlalchemy import exists, select
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
-from journal.ownership import owned, owned_delete
+from journal.ownership import owned_delete
+from journal.tags.lookup import tags_named
 from journal.words import count_words
 
 
@@ -16,9 +17,7 @@ def _tags_for(owner_id: int, pairs: list[tuple[str, str]]) -> list[Tag]:
     A tag an unfinished import created is taken over: it is the owner's from now on."""
     if not pairs:
         return []
-    names = [name for name, _ in pairs]
-    existing = {tag.name: tag for tag in db.session.scalars(
-        owned(Tag, owner_id, with_hidden=True).where(Tag.name.in_(names)))}
+    existing = tags_named(owner_id, [name for name, _ in pairs], with_hidden=True)
     for tag in existing.values():
         tag.import_job_id = None
     tags = []

@@ -13,49 +13,38 @@ from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import selectinload
 
+from journal.extensions import db
 from journal.fulltext.backends import BATCH, Document, backend_for
-from journal.models import Entry, EntryTag, Reframe, Tag
+from journal.models import Entry, Reframe
 
 
 def _documents(connection: Connection, entry_ids: list[int] | None) -> Iterator[Document]:
-    """Documents for ``entry_ids`` (every entry when ``None``), read in batches."""
-    entries = Entry.__table__
-    reframes = Reframe.__table__
-    base = (
-        select(entries.c.id, entries.c.owner_id, entries.c.title, entries.c.body,
-               entries.c.win_part, entries.c.prompt_text,
-               *[reframes.c[name] for name in Reframe.TEXT_FIELDS])
-        .outerjoin(reframes, reframes.c.entry_id == entries.c.id)
-        .order_by(entries.c.id)
-    )
+    """Documents for ``entry_ids`` (every entry when ``None``), read in batches through
+    the session (sealed fields open with the keys this context holds)."""
+    base = select(Entry).options(selectinload(Entry.tags)).order_by(Entry.id)
     if entry_ids is None:
         last_id = 0
         while True:
-            rows = connection.execute(base.where(entries.c.id > last_id).limit(BATCH)).all()
-            if not rows:
+            entries = db.session.scalars(base.where(Entry.id > last_id).limit(BATCH)).all()
+            if not entries:
                 return
-            yield from _with_tags(connection, rows)
-            last_id = rows[-1].id
+            yield from map(_document, entries)
+            last_id = entries[-1].id
     else:
         for start in range(0, len(entry_ids), BATCH):
             chunk = entry_ids[start:start + BATCH]
-            rows = connection.execute(base.where(entries.c.id.in_(chunk))).all()
-            yield from _with_tags(connection, rows)
+            yield from map(_document, db.session.scalars(base.where(Entry.id.in_(chunk))))
 
 
-def _with_tags(connection: Connection, rows) -> Iterator[Document]:
-    ids = [row.id for row in rows]
-    tags: dict[int, list[str]] = {}
-    for entry_id, name, shown in connection.execute(
-            select(EntryTag.entry_id, Tag.name, Tag.display_name)
-            .join(Tag, Tag.id == EntryTag.tag_id).where(EntryTag.entry_id.in_(ids))):
-        tags.setdefault(entry_id, []).append(f"{shown} {name}".replace("/", " "))
-    for row in rows:
-        extra = [getattr(row, name) or "" for name in Reframe.TEXT_FIELDS]
-        extra += [row.win_part or "", row.prompt_text or ""]
-        yield Document(row.id, row.owner_id, row.title or "", row.body or "",
-                       " ".join(tags.get(row.id, [])), "\n".join(part for part in extra if part))
+def _document(entry: Entry) -> Document:
+    tags = " ".join(f"{tag.display_name} {tag.name}".replace("/", " ") for tag in entry.tags)
+    reframe = entry.reframe
+    extra = [getattr(reframe, name) for name in Reframe.TEXT_FIELDS] if reframe else []
+    extra += [entry.win_part or "", entry.prompt_text or ""]
+    return Document(entry.id, entry.owner_id, entry.title or "", entry.body or "", tags,
+                    "\n".join(part for part in extra if part))
 
 
 def index_entries(connection: Connection, entry_ids: Iterable[int]) -> None:

@@ -13,8 +13,9 @@ from sqlalchemy import func, or_, select
 
 from journal.extensions import db
 from journal.insights.months import month_text
-from journal.models import DayTagTotal, DayTotal, Entry, Prompt, Tag, User
+from journal.models import REFRAME, DayTagTotal, DayTotal, Entry, Prompt, Tag, User
 from journal.ownership import owned, owned_columns
+from journal.tags.lookup import all_tags
 from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
 from journal.totals import ensure_counted
 
@@ -104,32 +105,59 @@ def insights_for(user: User, start: date, end: date) -> Insights:
 def _days(user: User, result: Insights) -> None:
     rows = db.session.connection().execute(
         owned_columns(DayTotal, user, DayTotal.day, DayTotal.entries, DayTotal.words,
-                      DayTotal.wins, DayTotal.reframes, DayTotal.belief_before_sum,
-                      DayTotal.belief_before_count, DayTotal.belief_after_sum,
-                      DayTotal.belief_after_count)
+                      DayTotal.wins, DayTotal.reframes)
         .where(DayTotal.day >= result.start, DayTotal.day <= result.end))
-    for (day, entries, words, wins, reframes, before_sum, before_count, after_sum,
-         after_count) in rows:
+    reframe_days = {}
+    for day, entries, words, wins, reframes in rows:
         result.days[day] = DayFigures(entries=entries, words=words, wins=wins)
         if reframes:
-            result.belief[day] = (before_sum / before_count if before_count else None,
-                                  after_sum / after_count if after_count else None, reframes)
+            reframe_days[day] = reframes
+    if reframe_days:
+        _beliefs(user, result, reframe_days)
+
+
+def _beliefs(user: User, result: Insights, reframe_days: dict[date, int]) -> None:
+    """Average belief ratings per day, from the range's reframes, opened: ratings are
+    sealed with the rest of what the person wrote."""
+    zone = zone_for(user)
+    ratings: dict[date, tuple[list[int], list[int]]] = {}
+    entries = db.session.scalars(
+        owned(Entry, user)
+        .where(Entry.kind == REFRAME,
+               Entry.created_at >= local_day_start(result.start, zone),
+               Entry.created_at < local_day_end(result.end, zone))
+        .execution_options(yield_per=2_000))
+    for entry in entries:
+        reframe = entry.reframe
+        if reframe is None or reframe.unreadable:
+            continue
+        before, after = ratings.setdefault(in_zone(entry.created_at, zone).date(), ([], []))
+        if reframe.belief_before is not None:
+            before.append(reframe.belief_before)
+        if reframe.belief_after is not None:
+            after.append(reframe.belief_after)
+    for day, count in reframe_days.items():
+        before, after = ratings.get(day, ([], []))
+        result.belief[day] = (sum(before) / len(before) if before else None,
+                              sum(after) / len(after) if after else None, count)
 
 
 def _tags(user: User, result: Insights) -> None:
     """Entries per tag in the range, and per local month for the tags that come up most,
     summed from the day tag totals (each tag's days are one range of an index)."""
     in_range = (DayTagTotal.day >= result.start, DayTagTotal.day <= result.end)
+    tag_names = {tag.id: tag.name for tag in all_tags(user)}  # names are sealed
     if _covers_every_day(user, result):  # the stored counts are the range's totals
-        totals = db.session.execute(
-            owned_columns(Tag, user, Tag.id, Tag.name, Tag.entry_count)
-            .where(Tag.entry_count > 0)).all()
+        counts = db.session.execute(
+            owned_columns(Tag, user, Tag.id, Tag.entry_count).where(Tag.entry_count > 0)).all()
     else:
-        totals = db.session.execute(
-            owned_columns(Tag, user, Tag.id, Tag.name, func.sum(DayTagTotal.entries))
+        counts = db.session.execute(
+            owned_columns(Tag, user, Tag.id, func.sum(DayTagTotal.entries))
             .join(DayTagTotal, (DayTagTotal.tag_id == Tag.id)
                   & (DayTagTotal.owner_id == Tag.owner_id))  # the index's whole prefix
-            .where(*in_range).group_by(Tag.id, Tag.name)).all()
+            .where(*in_range).group_by(Tag.id)).all()
+    totals = [(tag_id, tag_names[tag_id], count) for tag_id, count in counts
+              if tag_id in tag_names]
     names = {tag_id: name for tag_id, name, _ in totals}
     for _, name, count in totals:
         result.tag_totals[name] += int(count)

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import db
 from journal.models.base import UTCDateTime, utcnow
+from journal.models.sealed import SealedField, SealedRow
 
 
-class Prompt(db.Model):
+class Prompt(SealedRow, db.Model):
     """A built-in prompt has a permanent ``key`` and no owner; a user's own prompt has
     an owner and no key. Read them through :mod:`journal.ownership`."""
 
@@ -24,9 +25,13 @@ class Prompt(db.Model):
     owner_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("users.id", ondelete="CASCADE"))
     theme: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    # Sealed for an own prompt, plain for a built-in (it has no owner).
+    text = SealedField("")
     # One sentence on why the prompt helps; built-ins have one, own prompts may not.
-    why: Mapped[str | None] = mapped_column(Text)
+    why = SealedField()
+    PLAIN_COLUMNS = {"text": ("plain_text", ""), "why": ("plain_why", None)}
+    plain_text: Mapped[str] = mapped_column("text", Text)
+    plain_why: Mapped[str | None] = mapped_column("why", Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Set when a built-in leaves the library or a user archives their own prompt; the

@@ -27,13 +27,9 @@ class DayTotal(OwnedMixin, db.Model):
     entries: Mapped[int] = mapped_column(Integer, default=0)
     words: Mapped[int] = mapped_column(Integer, default=0)
     wins: Mapped[int] = mapped_column(Integer, default=0)
-    # Reframes written that day, and the sums and numbers of the beliefs they rated,
-    # for exact daily averages.
+    # Reframes written that day (their belief ratings are sealed with them, so insights
+    # read them from the reframes of the range it shows).
     reframes: Mapped[int] = mapped_column(Integer, default=0)
-    belief_before_sum: Mapped[int] = mapped_column(Integer, default=0)
-    belief_before_count: Mapped[int] = mapped_column(Integer, default=0)
-    belief_after_sum: Mapped[int] = mapped_column(Integer, default=0)
-    belief_after_count: Mapped[int] = mapped_column(Integer, default=0)
     # Consecutive days with entries ending on this day (1 when the day before has none).
     streak: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -26,11 +26,12 @@ from sqlalchemy.orm import selectinload
 from journal.extensions import db
 from journal.fulltext.backends import backend_for
 from journal.fulltext.terms import words_of
-from journal.models import REFRAME, Entry, Reframe, Tag, User
-from journal.ownership import owned, owned_columns
+from journal.models import REFRAME, Entry, Reframe, User
+from journal.ownership import owned
 from journal.search.query import ParsedQuery, parse_query
 from journal.search.snippets import highlight
-from journal.tags.queries import carries_any, subtree_condition
+from journal.tags.lookup import subtree
+from journal.tags.queries import carries_any
 from journal.timezones import local_day_end, local_day_start, zone_for
 
 PER_PAGE = 20
@@ -147,9 +148,7 @@ def _filtered(owner: User, parsed: ParsedQuery, filters: SearchFilters) -> Selec
         # (PostgreSQL walks every entry for a tag it cannot size).
         # The plan follows the tags' stored counts (see carries_any): a common tag is
         # tested entry by entry from the newest, a rare one read as its list of links.
-        tags = db.session.execute(
-            owned_columns(Tag, owner, Tag.id, Tag.entry_count).where(subtree_condition(tag))
-        ).all()
+        tags = [(found.id, found.entry_count) for found in subtree(owner, tag)]
         if not tags:
             return None
         statement = statement.where(carries_any(tags))

@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.sql.elements import ColumnElement
 
-from journal.extensions import db
 from journal.models import Entry, EntryTag, Tag, User
-from journal.ownership import owned, owned_columns
+from journal.ownership import owned
+from journal.tags.lookup import all_tags, subtree, tags_named
 from journal.tags.names import InvalidTag, ancestors, canonical_tag
 from journal.totals import ensure_counted
 
@@ -30,10 +30,7 @@ def tag_tree(owner: User) -> list[TagNode]:
     """The owner's tags with entry counts (kept with each write, :mod:`journal.totals`),
     nested by ``/``, sorted by name."""
     ensure_counted(owner)
-    rows = db.session.execute(
-        owned(Tag, owner).with_only_columns(Tag.name, Tag.display_name, Tag.entry_count)
-        .order_by(Tag.name)
-    ).all()
+    rows = [(tag.name, tag.display_name, tag.entry_count) for tag in all_tags(owner)]
     nodes: dict[str, TagNode] = {}
     roots: list[TagNode] = []
 
@@ -65,14 +62,9 @@ def canonical_or_404(raw: str) -> str:
         abort(404)
 
 
-def subtree_condition(name: str):
-    """Matches the tag ``name`` and every tag below it."""
-    return or_(Tag.name == name, Tag.name.startswith(name + "/", autoescape=True))
-
-
 def subtree_tags(owner: User, name: str) -> list[Tag]:
-    return list(db.session.scalars(owned(Tag, owner).where(subtree_condition(name))
-                                   .order_by(Tag.name)))
+    """The owner's tags at ``name`` and below it, sorted by name."""
+    return subtree(owner, name)
 
 
 def subtree_or_404(owner: User, raw: str) -> tuple[str, list[Tag]]:
@@ -87,14 +79,12 @@ def subtree_or_404(owner: User, raw: str) -> tuple[str, list[Tag]]:
 
 def tag_names(owner: User) -> list[str]:
     """The owner's canonical tag names, for suggestions in tag fields."""
-    return list(db.session.scalars(owned(Tag, owner).with_only_columns(Tag.name)
-                                   .order_by(Tag.name)))
+    return [tag.name for tag in all_tags(owner)]
 
 
 def entries_under(owner: User, name: str):
     """A select of the owner's entries tagged ``name`` or one of its children."""
-    tags = db.session.execute(
-        owned_columns(Tag, owner, Tag.id, Tag.entry_count).where(subtree_condition(name))).all()
+    tags = [(tag.id, tag.entry_count) for tag in subtree(owner, name)]
     return owned(Entry, owner).where(carries_any(tags))
 
 
@@ -111,7 +101,7 @@ def carries_any(tags: Sequence[tuple[int, int]]) -> ColumnElement[bool]:
 
 
 def tag_or_404(owner: User, name: str) -> Tag:
-    tag = db.session.scalar(owned(Tag, owner).where(Tag.name == name))
+    tag = tags_named(owner, [name]).get(name)
     if tag is None:
         abort(404)
     return tag

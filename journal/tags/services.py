@@ -16,9 +16,9 @@ from sqlalchemy import delete, insert, select
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import Entry, EntryTag, Tag, User, utcnow
-from journal.ownership import owned, owned_update
+from journal.ownership import owned
+from journal.tags.lookup import subtree, tags_named
 from journal.tags.names import InvalidTag, canonical_tag, display_form, rename_inline_tags
-from journal.tags.queries import subtree_condition
 from journal.totals import entries_retagged, lock_owner, refresh_tag_counts
 
 BODY_BATCH = 500
@@ -53,20 +53,21 @@ def rename_tag(owner: User, old: str, raw_new: str) -> tuple[str, bool, BodyRewr
     lock_owner(owner.id)
     if new == old:
         shown = display_form(raw_new)
-        db.session.execute(owned_update(Tag, owner).where(Tag.name == old)
-                           .values(display_name=shown))
+        for tag in tags_named(owner, [old]).values():
+            tag.display_name = shown
+        db.session.flush()
         return new, False, BodyRewrite(owner, str)
     if new.startswith(old + "/"):
         raise InvalidTag(raw_new, "a tag cannot move inside itself.")
     new_display = display_form(raw_new)
-    sources = list(db.session.scalars(owned(Tag, owner).where(subtree_condition(old))))
+    sources = subtree(owner, old)
     affected_entries = set(db.session.scalars(
         select(EntryTag.entry_id).where(EntryTag.tag_id.in_([tag.id for tag in sources]))))
     merged, merged_into = False, []
     for tag in sources:
         target_name = new + tag.name[len(old):]
         canonical_tag(target_name)  # raises if a child's new name would be too long
-        target = db.session.scalar(owned(Tag, owner).where(Tag.name == target_name))
+        target = tags_named(owner, [target_name]).get(target_name)
         if target is None:
             if tag.name == old:
                 tag.display_name = new_display

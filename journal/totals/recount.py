@@ -26,10 +26,6 @@ class DayFigures:
     words: int = 0
     wins: int = 0
     reframes: int = 0
-    belief_before_sum: int = 0
-    belief_before_count: int = 0
-    belief_after_sum: int = 0
-    belief_after_count: int = 0
     streak: int = 0
 
 
@@ -41,9 +37,7 @@ def figure_columns():
     reframes."""
     return (func.count(Entry.id), func.coalesce(func.sum(Entry.word_count), 0),
             func.coalesce(func.sum(case((Entry.is_win, 1), else_=0)), 0),
-            func.count(Reframe.entry_id), func.coalesce(func.sum(Reframe.belief_before), 0),
-            func.count(Reframe.belief_before), func.coalesce(func.sum(Reframe.belief_after), 0),
-            func.count(Reframe.belief_after))
+            func.count(Reframe.entry_id))
 
 
 def counted_days(owner_id: int, zone, *conditions) -> dict[date, DayFigures]:
@@ -56,23 +50,16 @@ def counted_days(owner_id: int, zone, *conditions) -> dict[date, DayFigures]:
 def _summed_days(owner_id: int, zone, *conditions) -> dict[date, list[int]]:
     rows = db.session.execute(
         owned_columns(Entry, owner_id, Entry.created_at, Entry.word_count, Entry.is_win,
-                      Reframe.entry_id, Reframe.belief_before, Reframe.belief_after)
+                      Reframe.entry_id)
         .outerjoin(Reframe, Reframe.entry_id == Entry.id).where(*conditions)
         .execution_options(yield_per=5_000))
     sums: dict[date, list[int]] = {}
-    for created_at, words, is_win, reframe_id, before, after in rows:
+    for created_at, words, is_win, reframe_id in rows:
         day = sums.setdefault(in_zone(created_at, zone).date(), [0] * len(COUNTED))
         day[0] += 1
         day[1] += words or 0
         day[2] += bool(is_win)
-        if reframe_id is not None:
-            day[3] += 1
-            if before is not None:
-                day[4] += before
-                day[5] += 1
-            if after is not None:
-                day[6] += after
-                day[7] += 1
+        day[3] += reframe_id is not None
     return sums
 
 

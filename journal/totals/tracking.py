@@ -27,7 +27,6 @@ from journal.totals.tag_counts import refresh_tag_counts
 PENDING = "journal.totals"
 # Entry attributes the day totals depend on.
 DAY_ATTRIBUTES = ("created_at", "word_count", "is_win", "import_job_id")
-REFRAME_ATTRIBUTES = ("belief_before", "belief_after")
 
 
 @dataclass
@@ -101,11 +100,9 @@ def _notice_changes(session: Session, _context, _instances) -> None:
                 _notice_entry(pending, instance, everything=True)
             elif isinstance(instance, Reframe):
                 _notice_reframe(session, pending, instance, everything=True)
-        for instance in session.dirty:
+        for instance in session.dirty:  # a reframe's change is in its sealed fields only
             if isinstance(instance, Entry):
                 _notice_entry(pending, instance)
-            elif isinstance(instance, Reframe):
-                _notice_reframe(session, pending, instance)
             elif isinstance(instance, User) and _changed(instance, ("timezone",)):
                 _owner(pending, instance.id).rebuild = True
     for owner_id in sorted(set(pending.owners) - pending.locked):
@@ -145,8 +142,6 @@ def _notice_day(pending: _Pending, entry: Entry) -> None:
 
 def _notice_reframe(session: Session, pending: _Pending, reframe: Reframe, *,
                     everything: bool = False) -> None:
-    if not (everything or _changed(reframe, REFRAME_ATTRIBUTES)):
-        return
     entry = reframe.entry
     if entry is None and reframe.entry_id is not None:
         entry = session.get(Entry, reframe.entry_id)

@@ -48,9 +48,23 @@ def upgrade():
         op.create_index('ix_search_documents_document', 'search_documents', ['document'],
                         postgresql_using='gin')
 
-    from journal.fulltext.index import rebuild_index
-
-    rebuild_index(bind)
+    # The documents of the entries there are, from the columns of this revision (the
+    # application's own indexing reads later ones): title, body, and the tags' names.
+    tags = ("(SELECT {agg} FROM entry_tags JOIN tags ON tags.id = entry_tags.tag_id "
+            "WHERE entry_tags.entry_id = entries.id)")
+    if bind.dialect.name == 'sqlite':
+        op.execute(
+            "INSERT INTO entries_fts (rowid, title, body, tags, extra, owner_id) "
+            "SELECT id, coalesce(title, ''), body, coalesce("
+            + tags.format(agg="group_concat(replace(tags.name, '/', ' '), ' ')")
+            + ", ''), '', owner_id FROM entries")
+    else:
+        op.execute(
+            "INSERT INTO search_documents (entry_id, owner_id, document) "
+            "SELECT id, owner_id, setweight(to_tsvector('simple', lower(coalesce(title, ''))), "
+            "'A') || setweight(to_tsvector('simple', lower(coalesce("
+            + tags.format(agg="string_agg(replace(tags.name, '/', ' '), ' ')")
+            + ", ''))), 'B') || to_tsvector('simple', lower(body)) FROM entries")
 
 
 def downgrade():

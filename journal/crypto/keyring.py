@@ -1,0 +1,143 @@
+"""The keys the current request, command or job holds, per account.
+
+A signed-in request offers its owner's data key (unwrapped from the session's copy only
+when a sealed value is first opened or written); sign-in and the recovery pages grant it
+outright once they have opened it. Everything lives on :data:`flask.g`, so it is gone
+with the request's application context and never outlives the work that held it.
+Derived keys (search words, tag names, the private half of the key pair) are computed
+once per context.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Callable
+
+from flask import g, has_app_context
+
+from journal.crypto.keys import derived_key
+from journal.crypto.values import DamagedValue, context, open_value
+
+SEARCH, TAG_NAMES = "search", "tag-names"
+
+
+class _Ring:
+    def __init__(self) -> None:
+        self.openers: dict[int, Callable[[], bytes | None]] = {}
+        self.data_keys: dict[int, bytes | None] = {}
+        self.derived: dict[tuple[int, str], bytes] = {}
+        self.public_keys: dict[int, bytes | None] = {}
+        self.private_keys: dict[int, bytes] = {}
+
+
+def _ring() -> _Ring:
+    if not has_app_context():
+        raise RuntimeError("keys are held per application context")
+    if "keyring" not in g:
+        g.keyring = _Ring()
+    return g.keyring
+
+
+def offer(owner_id: int, opener: Callable[[], bytes | None]) -> None:
+    """Let ``opener`` produce ``owner_id``'s data key when it is first needed."""
+    ring = _ring()
+    ring.openers[owner_id] = opener
+    ring.data_keys.pop(owner_id, None)
+
+
+def grant(owner_id: int, data_key: bytes) -> None:
+    """Hold ``owner_id``'s data key for the rest of this context."""
+    ring = _ring()
+    ring.data_keys[owner_id] = data_key
+    ring.openers.pop(owner_id, None)
+
+
+def forget(owner_id: int) -> None:
+    """Drop everything held for ``owner_id`` (the session that offered it has ended)."""
+    ring = _ring()
+    for table in (ring.openers, ring.data_keys, ring.public_keys, ring.private_keys):
+        table.pop(owner_id, None)
+    for pair in [pair for pair in ring.derived if pair[0] == owner_id]:
+        del ring.derived[pair]
+
+
+def data_key(owner_id: int) -> bytes | None:
+    """``owner_id``'s data key, or ``None`` when this context may not read their journal."""
+    ring = _ring()
+    if owner_id not in ring.data_keys:
+        opener = ring.openers.pop(owner_id, None)
+        ring.data_keys[owner_id] = opener() if opener is not None else None
+    return ring.data_keys[owner_id]
+
+
+def holds(owner_id: int) -> bool:
+    return data_key(owner_id) is not None
+
+
+def _derived(owner_id: int, purpose: str) -> bytes | None:
+    ring = _ring()
+    if (owner_id, purpose) not in ring.derived:
+        key = data_key(owner_id)
+        if key is None:
+            return None
+        ring.derived[owner_id, purpose] = derived_key(key, purpose, owner_id)
+    return ring.derived[owner_id, purpose]
+
+
+def blind(owner_id: int, purpose: str, text: str) -> str | None:
+    """A keyed digest of ``text`` for ``purpose`` (search words, tag names): equal texts
+    give equal digests within one account and nothing comparable across accounts;
+    ``None`` without the key. 20 hex characters (80 bits)."""
+    key = _derived(owner_id, purpose)
+    if key is None:
+        return None
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def blinder(owner_id: int, purpose: str) -> Callable[[str], str] | None:
+    """A memoised :func:`blind` for many texts of one account, or ``None`` without the key."""
+    key = _derived(owner_id, purpose)
+    if key is None:
+        return None
+    seen: dict[str, str] = {}
+
+    def blinded(text: str) -> str:
+        digest = seen.get(text)
+        if digest is None:
+            digest = seen[text] = hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:20]
+        return digest
+
+    return blinded
+
+
+def public_key(owner_id: int) -> bytes | None:
+    """The public half of ``owner_id``'s key pair, or ``None`` for an account without keys."""
+    ring = _ring()
+    if owner_id not in ring.public_keys:
+        from journal.extensions import db
+        from journal.models import AccountKey
+
+        keys = db.session.get(AccountKey, owner_id)
+        ring.public_keys[owner_id] = keys.public_key if keys is not None else None
+    return ring.public_keys[owner_id]
+
+
+def private_key(owner_id: int) -> bytes | None:
+    """The private half of ``owner_id``'s key pair, opened with the data key; ``None``
+    without the data key."""
+    ring = _ring()
+    if owner_id not in ring.private_keys:
+        key = data_key(owner_id)
+        if key is None:
+            return None
+        from journal.extensions import db
+        from journal.models import AccountKey
+
+        keys = db.session.get(AccountKey, owner_id)
+        if keys is None:
+            return None
+        try:
+            ring.private_keys[owner_id] = open_value(
+                key, keys.private_key, context("account-keys", "private", owner_id))
+        except DamagedValue:
+            return None
+    return ring.private_keys[owner_id]
