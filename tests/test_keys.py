@@ -10,14 +10,14 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select, update
 
-from journal.auth.sessions import load_user
-from journal.auth.tokens import create_password_reset, use_password_reset
-from journal.crypto.accounts import (
+from journal.auth.keys import (
     make_recovery_key,
     session_data_key,
     unlock_with_password,
     unlock_with_recovery_key,
 )
+from journal.auth.sessions import load_user
+from journal.auth.tokens import create_password_reset, use_password_reset
 from journal.crypto.keys import KdfParams, WrongKey
 from journal.crypto.recovery import new_recovery_key
 from journal.extensions import db

@@ -16,29 +16,35 @@ def tagged(user, other_user, make_entry):
 
 
 def tag_names(owner) -> list[str]:
-    return sorted(db.session.scalars(owned(Tag, owner).with_only_columns(Tag.name)))
+    return sorted(tag.name for tag in db.session.scalars(owned(Tag, owner)))
+
+
+def tag_ids(owner) -> dict[str, int]:
+    return {tag.name: tag.id for tag in db.session.scalars(owned(Tag, owner))}
 
 
 def test_owned_columns_read_only_the_owners_rows(user, other_user, tagged):
-    rows = db.session.execute(owned_columns(Tag, user, Tag.name, Tag.owner_id)
-                              .order_by(Tag.name)).all()
+    rows = db.session.execute(owned_columns(Tag, user, Tag.id, Tag.owner_id)
+                              .order_by(Tag.id)).all()
 
-    assert rows == [("mine", user.id), ("shared", user.id)]
-    assert db.session.scalars(owned_columns(Tag, other_user.id, Tag.name)
-                              .order_by(Tag.name)).all() == ["shared", "theirs"]
+    assert rows == [(tag_id, user.id) for tag_id in sorted(tag_ids(user).values())]
+    assert sorted(db.session.scalars(owned_columns(Tag, other_user.id, Tag.id))) == sorted(
+        tag_ids(other_user).values())
 
 
 def test_owned_update_changes_only_the_owners_rows(user, other_user, tagged):
-    db.session.execute(owned_update(Tag, user).where(Tag.name == "shared")
-                       .values(display_name="Mine now"))
+    everyone = list(tag_ids(user).values()) + list(tag_ids(other_user).values())
+    db.session.execute(owned_update(Tag, user).where(Tag.id.in_(everyone))
+                       .values(entry_count=7))
 
-    shown = dict(db.session.execute(select(Tag.owner_id, Tag.display_name)
-                                    .where(Tag.name == "shared")).all())
-    assert shown == {user.id: "Mine now", other_user.id: "shared"}
+    counts = dict(db.session.execute(select(Tag.id, Tag.entry_count)).all())
+    assert {counts[tag_id] for tag_id in tag_ids(user).values()} == {7}
+    assert 7 not in {counts[tag_id] for tag_id in tag_ids(other_user).values()}
 
 
 def test_owned_delete_removes_only_the_owners_rows(user, other_user, tagged):
-    db.session.execute(owned_delete(Tag, other_user.id).where(Tag.name == "shared")
+    shared = [tag_ids(user)["shared"], tag_ids(other_user)["shared"]]
+    db.session.execute(owned_delete(Tag, other_user.id).where(Tag.id.in_(shared))
                        .execution_options(synchronize_session=False))
 
     assert tag_names(user) == ["mine", "shared"]

@@ -76,7 +76,7 @@ def test_the_list_and_entry_page_show_plain_text_and_the_body_stays_as_written(
     db.session.expire_all()
     stored = db.session.get(Entry, entry.id)
     assert (stored.title, stored.body) == (None, MARKDOWN_BODY)
-    assert [tag.name for tag in stored.tags] == ["ci", "release", "work"]
+    assert [tag.name for tag in stored.sorted_tags] == ["ci", "release", "work"]
 
 
 def test_search_snippets_show_no_markdown_and_keep_link_text(client, logged_in, make_entry):

@@ -34,12 +34,12 @@ def entry_ids_on(html: str) -> list[int]:
 
 
 def tag_names(owner) -> list[str]:
-    return sorted(db.session.scalars(owned(Tag, owner).with_only_columns(Tag.name)))
+    return sorted(tag.name for tag in db.session.scalars(owned(Tag, owner)))
 
 
 def tags_of(entry_id: int) -> list[str]:
-    return sorted(db.session.scalars(
-        select(Tag.name).join(EntryTag, EntryTag.tag_id == Tag.id)
+    return sorted(tag.name for tag in db.session.scalars(
+        select(Tag).join(EntryTag, EntryTag.tag_id == Tag.id)
         .where(EntryTag.entry_id == entry_id)))
 
 
@@ -51,10 +51,10 @@ def stored_entry(entry_id: int) -> Entry:
 def snapshot(owner) -> tuple:
     """Everything about ``owner``'s tags and entries that a tag action could change."""
     db.session.expire_all()
-    tags = db.session.execute(owned(Tag, owner).with_only_columns(
-        Tag.id, Tag.name, Tag.display_name).order_by(Tag.id)).all()
-    entries = db.session.execute(owned(Entry, owner).with_only_columns(
-        Entry.id, Entry.body, Entry.version).order_by(Entry.id)).all()
+    tags = [(tag.id, tag.name, tag.display_name)
+            for tag in db.session.scalars(owned(Tag, owner).order_by(Tag.id))]
+    entries = [(entry.id, entry.body, entry.version)
+               for entry in db.session.scalars(owned(Entry, owner).order_by(Entry.id))]
     links = db.session.execute(
         select(EntryTag.entry_id, EntryTag.tag_id)
         .join(Entry, Entry.id == EntryTag.entry_id)

@@ -13,6 +13,7 @@ from journal.entries.services import create_entry, delete_entry, set_starred, se
 from journal.extensions import db
 from journal.imports.jobs import work_available
 from journal.models import DayTotal, Entry, PendingImport, Tag
+from journal.tags.lookup import tags_named
 from journal.totals import (
     counted_day_tags,
     counted_days,
@@ -201,5 +202,5 @@ def test_a_recount_groups_in_the_database_and_counts_far_off_dates_one_by_one(
     days = stored_days(logged_in.id)
     assert days[date(1900, 1, 1)].entries == 2
     assert days[date(2026, 3, 29)].entries == 1 and days[date(2026, 3, 30)].entries == 1
-    assert stored_day_tags(logged_in.id)[(date(1900, 1, 1), db.session.scalar(
-        select(Tag.id).where(Tag.name == "old")))] == 2
+    old = tags_named(logged_in, ["old"])["old"]
+    assert stored_day_tags(logged_in.id)[(date(1900, 1, 1), old.id)] == 2

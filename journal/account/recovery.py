@@ -14,15 +14,15 @@ from flask_login import current_user, login_required
 from journal.account import bp
 from journal.account.forms import NewRecoveryKeyForm, RecoveryKeySavedForm, UnlockForm
 from journal.auth.guard import check_current_password
-from journal.auth.recovery_keys import reopen_with_recovery_key
-from journal.auth.sessions import keep_in_this_session
-from journal.crypto.accounts import (
+from journal.auth.keys import (
     make_recovery_key,
     mark_recovery_key_saved,
     session_data_key,
     shown_recovery_key,
     unlock_with_password,
 )
+from journal.auth.recovery_keys import reopen_with_recovery_key
+from journal.auth.sessions import keep_in_this_session
 from journal.extensions import db
 
 

@@ -3,7 +3,7 @@ share it."""
 
 from wtforms import Field
 
-from journal.crypto.accounts import unlock_with_recovery_key
+from journal.auth.keys import unlock_with_recovery_key
 from journal.crypto.keys import WrongKey
 from journal.crypto.recovery import MistypedRecoveryKey
 from journal.models import User

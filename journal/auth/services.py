@@ -2,17 +2,17 @@
 
 import unicodedata
 
-from journal.auth.passwords import hash_password, needs_rehash, verify_password
-from journal.auth.queries import find_user, has_any_user
-from journal.auth.sessions import end_all_sessions
-from journal.auth.throttle import clear_failures
-from journal.auth.usernames import canonical_username
-from journal.crypto.accounts import (
+from journal.auth.keys import (
     create_keys,
     rewrap_for_password,
     session_data_key,
     unlock_with_password,
 )
+from journal.auth.passwords import hash_password, needs_rehash, verify_password
+from journal.auth.queries import find_user, has_any_user
+from journal.auth.sessions import end_all_sessions
+from journal.auth.throttle import clear_failures
+from journal.auth.usernames import canonical_username
 from journal.extensions import db
 from journal.models import User
 

@@ -11,8 +11,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from journal.auth.keys import offer_session_key, seal_for_session, wrap_for_session
 from journal.crypto import keyring
-from journal.crypto.accounts import offer_session_key, seal_for_session, wrap_for_session
 from journal.extensions import db, login_manager
 from journal.models import AccountKey, User, UserSession, utcnow
 

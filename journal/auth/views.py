@@ -16,6 +16,7 @@ from journal.auth.guard import (
     token_guess_paused,
     too_many_attempts,
 )
+from journal.auth.keys import lacks_recovery_key, make_recovery_key, unlock_with_password
 from journal.auth.queries import has_any_user, registration_open
 from journal.auth.recovery_keys import reopen_with_recovery_key
 from journal.auth.services import authenticate, change_password, create_user
@@ -28,7 +29,6 @@ from journal.auth.sessions import (
 from journal.auth.throttle import clear_failures, record_failure, retry_after
 from journal.auth.tokens import usable_invite, usable_reset, use_password_reset
 from journal.auth.usernames import canonical_username
-from journal.crypto.accounts import lacks_recovery_key, make_recovery_key, unlock_with_password
 from journal.database import is_lock_timeout, reading
 from journal.extensions import db, login_manager
 from journal.models import utcnow

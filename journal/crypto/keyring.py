@@ -109,15 +109,27 @@ def blinder(owner_id: int, purpose: str) -> Callable[[str], str] | None:
     return blinded
 
 
+def use_account_keys(load: Callable[[int], tuple[bytes, bytes] | None]) -> None:
+    """Set how an account's key pair is read: ``load(owner_id)`` returns the public half
+    and the private half sealed under the data key, or ``None`` for an account without
+    keys. The models register their reader when imported."""
+    global _load_account_keys
+    _load_account_keys = load
+
+
+def _no_account_keys(owner_id: int) -> None:
+    raise RuntimeError("no reader of account keys registered")
+
+
+_load_account_keys: Callable[[int], tuple[bytes, bytes] | None] = _no_account_keys
+
+
 def public_key(owner_id: int) -> bytes | None:
     """The public half of ``owner_id``'s key pair, or ``None`` for an account without keys."""
     ring = _ring()
     if owner_id not in ring.public_keys:
-        from journal.extensions import db
-        from journal.models import AccountKey
-
-        keys = db.session.get(AccountKey, owner_id)
-        ring.public_keys[owner_id] = keys.public_key if keys is not None else None
+        pair = _load_account_keys(owner_id)
+        ring.public_keys[owner_id] = pair[0] if pair is not None else None
     return ring.public_keys[owner_id]
 
 
@@ -127,17 +139,12 @@ def private_key(owner_id: int) -> bytes | None:
     ring = _ring()
     if owner_id not in ring.private_keys:
         key = data_key(owner_id)
-        if key is None:
-            return None
-        from journal.extensions import db
-        from journal.models import AccountKey
-
-        keys = db.session.get(AccountKey, owner_id)
-        if keys is None:
+        pair = _load_account_keys(owner_id) if key is not None else None
+        if pair is None:
             return None
         try:
             ring.private_keys[owner_id] = open_value(
-                key, keys.private_key, context("account-keys", "private", owner_id))
+                key, pair[1], context("account-keys", "private", owner_id))
         except DamagedValue:
             return None
     return ring.private_keys[owner_id]

@@ -139,7 +139,7 @@ def edit(entry_id: int):
     form_class = form_class_for(entry.kind)
     form = form_class(obj=entry if request.method == "GET" else None)
     if request.method == "GET":
-        form.tags.data = ", ".join(tag.display_name for tag in entry.tags)
+        form.tags.data = ", ".join(tag.display_name for tag in entry.sorted_tags)
         form.version.data = str(entry.version)
         if entry.reframe is not None:
             for name in (*form.GUIDED_FIELDS, "belief_before", "belief_after"):

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from journal.crypto import keyring
 from journal.extensions import db
 from journal.models.base import UTCDateTime, utcnow
 
@@ -27,3 +28,11 @@ class AccountKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the owner confirmed they saved their recovery key; None: not yet.
     recovery_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def _account_key_pair(user_id: int) -> tuple[bytes, bytes] | None:
+    keys = db.session.get(AccountKey, user_id)
+    return (keys.public_key, keys.private_key) if keys is not None else None
+
+
+keyring.use_account_keys(_account_key_pair)

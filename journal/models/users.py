@@ -47,7 +47,7 @@ class User(UserMixin, db.Model):
     session_token = None  # str | None; not a column
     # That session's copy of the data key, wrapped by a key only its token derives (the
     # user loader reads it with the session); the data key itself, once unwrapped for
-    # this request (see journal.crypto.accounts). Neither is a column of this table.
+    # this request (see journal.auth.keys). Neither is a column of this table.
     session_wrapped_key = None  # bytes | None
     data_key = None  # bytes | None
     # The session's sealed recovery key waiting to be shown, and whether the account has

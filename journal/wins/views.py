@@ -115,5 +115,6 @@ def _win_markdown(entry: Entry, zone: tzinfo) -> str:
     if body:
         parts.append(body + "\n")
     if entry.tags:
-        parts.append("Tags: " + ", ".join(f"#{tag.display_name}" for tag in entry.tags) + "\n")
+        shown = ", ".join(f"#{tag.display_name}" for tag in entry.sorted_tags)
+        parts.append(f"Tags: {shown}\n")
     return "\n".join(parts) + "\n"
