@@ -98,10 +98,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from journal.requestlog import init_app as init_request_log
+    from journal.sealing import init_app as init_sealing
     from journal.security import init_app
 
     init_request_log(app)  # first, so its after_request hook runs last and sees the answer
     init_app(app)
+    init_sealing(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -67,6 +67,9 @@ PASSWORD_HASH_PARALLELISM = 4
 KEY_DERIVATION_TIME_COST = 3
 KEY_DERIVATION_MEMORY_COST = 64 * 1024  # KiB
 KEY_DERIVATION_PARALLELISM = 4
+# A journal written before encryption is sealed at its owner's first sign-in with a
+# password: for this long during the sign-in itself, then a batch per request.
+SEALING_SECONDS_AT_SIGN_IN = 2.0
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 

@@ -63,6 +63,9 @@ def _configure_sqlite_connection(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    # Freed space is overwritten with zeros: text replaced by its sealed form (or
+    # deleted) does not linger in free pages.
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
 
 

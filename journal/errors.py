@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from journal.crypto.rows import DAMAGED, LOCKED, Unreadable
 from journal.extensions import db
 from journal.requestlog import escape as one_line
 from journal.requestlog import logged_path, security_event
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     """Register the app's handlers, then guard every handler registered so far (the
     blueprints' too: they are registered before this runs)."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(Unreadable, handle_unreadable_row)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     for scope in app.error_handler_spec.values():
@@ -121,6 +123,23 @@ def handle_csrf_error(error: CSRFError):
         "This form had expired or did not come from this site, so nothing was changed. "
         "Go back, reload the page and try again.",
     )
+
+
+UNREADABLE_MESSAGES = {
+    LOCKED: "This was written before your password was reset, so it is locked: nothing was "
+            "changed. Enter your recovery key on the “Unlock your journal” page of your "
+            "account to open it, or delete it.",
+    DAMAGED: "What is stored for this no longer opens: it was changed or cut short outside "
+             "the journal, so nothing was changed. You can delete it; the rest of your "
+             "journal is unaffected.",
+}
+
+
+def handle_unreadable_row(error: Unreadable):
+    """A change to something sealed that this session cannot open (locked or damaged)
+    writes nothing: 409, with what to do."""
+    db.session.rollback()
+    return render_error(409, UNREADABLE_MESSAGES.get(error.reason))
 
 
 def log_csrf_failure(error: CSRFError) -> None:

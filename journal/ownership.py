@@ -157,11 +157,14 @@ def visible_prompts(owner: User | int) -> Select[tuple[Prompt]]:
     )
 
 
-def own_prompts(owner: User | int, *, job: int | None = None) -> Select[tuple[Prompt]]:
+def own_prompts(owner: User | int, *, job: int | None = None,
+                with_hidden: bool = False) -> Select[tuple[Prompt]]:
     """The owner's own prompts, archived ones included; never a built-in or anyone
-    else's. Those an unfinished import added are left out, except ``job``'s."""
+    else's. Those an unfinished import added are left out, except ``job``'s (or none
+    are, ``with_hidden``)."""
     owner_id = _owner_id(owner)
-    return select(Prompt).where(Prompt.owner_id == owner_id, _prompt_not_hidden(owner_id, job))
+    shown = true() if with_hidden else _prompt_not_hidden(owner_id, job)
+    return select(Prompt).where(Prompt.owner_id == owner_id, shown)
 
 
 def own_prompt_or_404(ident: int, owner: User | int) -> Prompt:

@@ -14,7 +14,7 @@ from journal.auth.sessions import end_all_sessions
 from journal.auth.throttle import clear_failures
 from journal.auth.usernames import canonical_username
 from journal.extensions import db
-from journal.models import User
+from journal.models import User, utcnow
 
 
 def create_user(raw_username: str, password: str, *, is_admin: bool | None = None,
@@ -30,6 +30,7 @@ def create_user(raw_username: str, password: str, *, is_admin: bool | None = Non
         password_hash=hash_password(password),
         is_admin=is_admin,
         timezone=timezone,
+        sealed_at=utcnow(),  # nothing written yet: sealed from the first entry
     )
     db.session.add(user)
     db.session.flush()

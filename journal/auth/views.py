@@ -33,6 +33,7 @@ from journal.database import is_lock_timeout, reading
 from journal.extensions import db, login_manager
 from journal.models import utcnow
 from journal.requestlog import security_event
+from journal.sealing import seal_at_sign_in
 from journal.urls import safe_next
 
 LOGIN_FAILED = "That username and password do not match an account."
@@ -122,6 +123,8 @@ def login():
         if data_key is not None and lacks_recovery_key(user):  # keys made just now
             keep_in_this_session(user, recovery_key=make_recovery_key(user, data_key))
         db.session.commit()
+        if data_key is not None and user.sealed_at is None:  # written before encryption
+            seal_at_sign_in(user)
         if draft is not None:
             return resume(draft)
         return redirect(safe_next(form.next.data) or url_for("main.index"))

@@ -117,7 +117,8 @@ class Entry(SealedRow, OwnedMixin, db.Model):
 
     @property
     def sorted_tags(self) -> list[Tag]:
-        return sorted(self.tags, key=lambda tag: tag.name)
+        """The tags that open here, by name (a locked or damaged tag is left out)."""
+        return sorted((tag for tag in self.tags if not tag.unreadable), key=lambda tag: tag.name)
 
     @property
     def display_title(self) -> str:

@@ -99,6 +99,15 @@ class SealedRow:
         else:
             self.sealed = None
 
+    def mark_for_sealing(self) -> None:
+        """Seal the row's fields at the next flush, as they are (a row kept plain until
+        its owner's key was at hand)."""
+        if self.unreadable:
+            raise Unreadable(self.unreadable)
+        self.sealed_fields()
+        self.__dict__["_reseal"] = True
+        attributes.flag_modified(self, "sealed")
+
     def seal_fields_now(self) -> None:
         """Store the fields: sealed for the owner, or in the plain columns for an account
         without keys."""

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     totals_zone: Mapped[str | None] = mapped_column(String(64))
     # When the account last signed in or saved something (reads are not recorded).
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When everything the account had written was sealed under its key (at once for a
+    # new account; at the first sign-in with a password for one from before).
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

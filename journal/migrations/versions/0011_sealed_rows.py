@@ -29,6 +29,8 @@ def upgrade():
     with op.batch_alter_table('day_totals', schema=None) as batch_op:
         for name in BELIEF_TOTALS:
             batch_op.drop_column(name)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sealed_at', sa.DateTime(), nullable=True))
     for table in SEALED_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('uid', sa.LargeBinary(length=16), nullable=True))
@@ -57,6 +59,8 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('sealed')
             batch_op.drop_column('uid')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('sealed_at')
     # The sums come back empty: `flask check --repair` or a change of time zone recounts.
     with op.batch_alter_table('day_totals', schema=None) as batch_op:
         for name in BELIEF_TOTALS:
