@@ -203,3 +203,30 @@ def test_another_accounts_rows_stay_locked_to_this_session(logged_in, other_user
     assert entry.unreadable == "locked" and entry.body == ""
     assert db.session.scalar(select(Tag).where(Tag.owner_id == other_user.id)).unreadable
     assert db.session.scalar(select(Reframe)) is None
+
+
+def test_check_counts_accounts_still_plain_and_reports_plain_text_left(user, other_user,
+                                                                       make_entry, runner):
+    make_entry(other_user, "Sealed words.", tags="fine")
+    write_before_encryption(user, 2)
+
+    waiting = runner.invoke(args=["check"])
+    assert waiting.exit_code == 0, waiting.output
+    assert "encryption: 1 account sealed; 1 still readable in the database until their next " \
+           "sign-in (ana)" in waiting.output
+
+    db.session.execute(update(Entry).where(Entry.owner_id == other_user.id)
+                       .values(plain_body="written around the journal"))
+    db.session.commit()
+    leaked = runner.invoke(args=["check"])
+    assert leaked.exit_code != 0
+    assert "Plain text is left in sealed accounts (1 in entries)" in leaked.output
+
+
+def test_the_admin_page_counts_accounts_not_yet_encrypted(logged_in, other_user, client):
+    write_before_encryption(other_user, 1)
+
+    page = client.get("/admin/").get_data(as_text=True)
+
+    assert "1 account from before encryption is still readable in the database: bo." in page
+    assert "Not yet encrypted" in page

@@ -19,6 +19,7 @@ from journal.operations.common import (
     script_directory,
     sqlite_file,
 )
+from journal.sealing.batches import plain_rows_of_sealed_accounts
 from journal.totals import (
     counted_day_tags,
     counted_days,
@@ -90,6 +91,7 @@ def check_database(app: Flask) -> Report:
                 _search_index(index.health(lambda sql: connection.execute(sql).fetchall()),
                               report)
                 _totals(report)
+                _sealing(report)
         except sqlite3.DatabaseError as error:
             report.failed(f"stopped: {error}", f"The database file is damaged ({error}). "
                           "Restore the newest backup that passes this check.")
@@ -108,6 +110,7 @@ def check_database(app: Flask) -> Report:
                 _search_index(index.health(
                     lambda sql: connection.exec_driver_sql(sql).fetchall()), report)
                 _totals(report)
+                _sealing(report)
             connection.rollback()
     return report
 
@@ -199,5 +202,28 @@ def _totals(report: Report) -> None:
         report.failed(line, f"The running totals of {len(wrong):,} account(s) differ from "
                       f"their entries ({', '.join(wrong[:5])}). Count them again with: "
                       f"{RECOUNT_HINT}")
+    else:
+        report.passed(line)
+
+
+def _sealing(report: Report) -> None:
+    """How many accounts are sealed, how many wait for their next sign-in (their words
+    are still readable in the database), and any plain text left in a sealed account."""
+    try:
+        waiting = list(db.session.scalars(
+            select(User.username).where(User.sealed_at.is_(None)).order_by(User.username)))
+        sealed = db.session.scalar(select(func.count()).where(User.sealed_at.is_not(None)))
+        left = plain_rows_of_sealed_accounts()
+    finally:
+        db.session.rollback()
+    line = f"encryption: {sealed:,} account{'' if sealed == 1 else 's'} sealed"
+    if waiting:
+        line += (f"; {len(waiting):,} still readable in the database until their next sign-in "
+                 f"({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''})")
+    if left:
+        report.failed(line, "Plain text is left in sealed accounts ("
+                      + ", ".join(f"{count:,} in {table}" for table, count in left.items())
+                      + "). Nothing in the journal writes plain text for a sealed account: "
+                      "look for a tool that wrote to the database directly.")
     else:
         report.passed(line)

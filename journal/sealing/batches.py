@@ -3,7 +3,7 @@ flush; the caller commits after each batch."""
 
 import time
 
-from sqlalchemy import Select, text
+from sqlalchemy import Select, func, or_, select, text
 
 from journal.extensions import db
 from journal.fulltext.index import index_entries
@@ -27,6 +27,32 @@ def _plain_rows(owner: User) -> list[tuple[type, Select]]:
          .where(Reframe.sealed.is_(None))
          .order_by(Reframe.entry_id)),
     ]
+
+
+def plain_rows_of_sealed_accounts() -> dict[str, int]:
+    """Rows holding plain text although their account is sealed, per table (none
+    expected: for ``check``)."""
+    sealed_owner = select(User.id).where(User.sealed_at.is_not(None))
+    entry_plain = or_(Entry.sealed.is_(None), Entry.plain_title.is_not(None),
+                      Entry.plain_body != "", Entry.plain_prompt_text.is_not(None),
+                      Entry.plain_win_part.is_not(None))
+    counts = {
+        "entries": select(func.count()).select_from(Entry)
+        .where(Entry.owner_id.in_(sealed_owner), entry_plain),
+        "reframes": select(func.count()).select_from(Reframe)
+        .join(Entry, Entry.id == Reframe.entry_id)
+        .where(Entry.owner_id.in_(sealed_owner),
+               or_(Reframe.sealed.is_(None), Reframe.plain_happened != "",
+                   Reframe.plain_critic != "", Reframe.plain_belief_before.is_not(None))),
+        "tags": select(func.count()).select_from(Tag)
+        .where(Tag.owner_id.in_(sealed_owner),
+               or_(Tag.sealed.is_(None), Tag.plain_name.is_not(None))),
+        "prompts": select(func.count()).select_from(Prompt)
+        .where(Prompt.owner_id.in_(sealed_owner),
+               or_(Prompt.sealed.is_(None), Prompt.plain_text != "")),
+    }
+    found = {table: db.session.scalar(statement) for table, statement in counts.items()}
+    return {table: count for table, count in found.items() if count}
 
 
 def seal_next_batch(owner: User, size: int = BATCH) -> int:

@@ -61,7 +61,7 @@ def downgrade():
             batch_op.drop_column('uid')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('sealed_at')
-    # The sums come back empty: `flask check --repair` or a change of time zone recounts.
+    # The sums come back as zeros (a change of the account's time zone recounts them).
     with op.batch_alter_table('day_totals', schema=None) as batch_op:
         for name in BELIEF_TOTALS:
             batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False,
