@@ -122,17 +122,24 @@ def test_an_older_account_gets_its_keys_at_its_next_sign_in(client, user, login)
     assert session_data_key(load_user(session_token(client))) == the_data_key(user)
 
 
-def test_after_a_reset_the_new_password_cannot_open_the_old_key(client, user, login):
-    before = db.session.get(AccountKey, user.id).by_password
+def test_after_a_reset_the_new_password_starts_a_new_generation_of_keys(client, user, login):
+    old_key = the_data_key(user)
+    keys = db.session.get(AccountKey, user.id)
+    old_public, old_recovery = keys.public_key, keys.by_recovery
     reset, _ = create_password_reset(user)
     use_password_reset(reset, NEW_PASSWORD)
     db.session.commit()
 
     assert login(user, NEW_PASSWORD).status_code == 302  # signed in all the same
-    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
-    assert row.wrapped_key is None  # this session cannot read what the old key wrapped
     db.session.expire_all()
-    assert db.session.get(AccountKey, user.id).by_password == before  # kept for recovery
+    keys = db.session.get(AccountKey, user.id)
+    new_key = the_data_key(user, NEW_PASSWORD)
+    assert new_key != old_key and keys.public_key != old_public
+    assert keys.by_recovery is not None  # a recovery key for the new one, to be shown
+    assert keys.locked_generations() == [
+        {"public": old_public, "private": keys.locked_generations()[0]["private"],
+         "by_recovery": old_recovery}]
+    assert session_data_key(load_user(session_token(client))) == new_key
 
 
 def test_deleting_the_account_deletes_its_keys(client, user, other_user):
@@ -230,7 +237,8 @@ def test_after_a_reset_the_recovery_key_opens_the_journal_again(client, login):
     wrong = client.post("/account/unlock", data={"recovery_key": other,
                                                  "password": NEW_PASSWORD})
     assert "does not open this journal" in wrong.get_data(as_text=True)
-    assert unlock_with_password(reload(user), NEW_PASSWORD) is None  # nothing changed
+    assert the_data_key(user, NEW_PASSWORD) != data_key  # nothing changed
+    assert db.session.get(AccountKey, user.id).locked is not None
 
     done = client.post("/account/unlock", data={"recovery_key": key.lower(),
                                                 "password": NEW_PASSWORD})
@@ -289,3 +297,66 @@ def test_an_expired_session_cannot_open_the_key(client, user, login):
     db.session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert load_user(token) is None
+
+
+# --- entries after a reset -----------------------------------------------------------------
+
+def registered_with_entries(client) -> tuple[User, str]:
+    """cleo, registered through the pages, with two entries tagged work, signed out."""
+    register(client)
+    key = shown_key(client)
+    client.post("/account/recovery-key", data={"saved": "y"})
+    for body in ("Before the reset, one.", "Before the reset, two."):
+        client.post("/entries/new", data={"body": body, "tags": "work"})
+    client.post("/auth/logout")
+    return db.session.scalar(select(User).where(User.username == "cleo")), key
+
+
+def reset_and_sign_in(client, login, user: User):
+    reset, _ = create_password_reset(user)
+    use_password_reset(reset, NEW_PASSWORD)
+    db.session.commit()
+    assert login(user, NEW_PASSWORD).status_code == 302
+
+
+def test_after_a_reset_old_entries_are_locked_and_the_recovery_key_opens_them(client, login):
+    user, key = registered_with_entries(client)
+    reset_and_sign_in(client, login, user)
+
+    listed = client.get("/entries/").get_data(as_text=True)
+    assert listed.count("Locked entry") == 2 and "is locked" in listed
+    assert "2 entries are locked" in client.get("/account/unlock").get_data(as_text=True)
+    assert client.post("/entries/new", data={"body": "Since the reset.", "tags": "work, new"}
+                       ).status_code == 302
+
+    done = client.post("/account/unlock", data={"recovery_key": key, "password": NEW_PASSWORD})
+
+    assert done.status_code == 302
+    listed = client.get("/entries/").get_data(as_text=True)
+    assert "Locked entry" not in listed
+    assert all(text in listed for text in ("Before the reset, one.", "Since the reset."))
+    tags = client.get("/tags/").get_data(as_text=True)
+    assert tags.count('href="/tags/work"') == 1  # the tag written since was merged
+    assert client.get("/tags/work").get_data(as_text=True).count("entry-card-title") == 3
+    assert "is locked" not in client.get("/").get_data(as_text=True)
+    client.post("/auth/logout")
+    assert login(user, NEW_PASSWORD).status_code == 302  # the password opens it all now
+    assert "Before the reset, two." in client.get("/entries/").get_data(as_text=True)
+
+
+def test_locked_entries_can_be_let_go(client, login):
+    user, _ = registered_with_entries(client)
+    reset_and_sign_in(client, login, user)
+    client.post("/entries/new", data={"body": "Kept after the reset.", "tags": "work"})
+
+    unticked = client.post("/account/unlock/delete-locked", data={})
+    assert unticked.status_code == 400
+    assert "Tick the box" in unticked.get_data(as_text=True)
+    done = client.post("/account/unlock/delete-locked", data={"confirm": "y"})
+
+    assert done.status_code == 302
+    listed = client.get("/entries/").get_data(as_text=True)
+    assert "Locked entry" not in listed and "Kept after the reset." in listed
+    assert "is locked" not in listed
+    assert db.session.get(AccountKey, user.id).locked is None
+    assert client.get("/tags/work").get_data(as_text=True).count("entry-card-title") == 1

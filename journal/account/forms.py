@@ -55,3 +55,8 @@ class UnlockForm(FlaskForm):
     password = PasswordField("Your password",
                              validators=[DataRequired("Type your current password.")],
                              render_kw={"autocomplete": "current-password"})
+
+
+class DeleteLockedForm(FlaskForm):
+    confirm = BooleanField("I understand: the locked entries are deleted for good",
+                           validators=[DataRequired("Tick the box to delete them.")])

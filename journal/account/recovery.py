@@ -12,9 +12,16 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from journal.account import bp
-from journal.account.forms import NewRecoveryKeyForm, RecoveryKeySavedForm, UnlockForm
+from journal.account.forms import (
+    DeleteLockedForm,
+    NewRecoveryKeyForm,
+    RecoveryKeySavedForm,
+    UnlockForm,
+)
 from journal.auth.guard import check_current_password
 from journal.auth.keys import (
+    drop_locked_generations,
+    locked_generation_ids,
     make_recovery_key,
     mark_recovery_key_saved,
     session_data_key,
@@ -23,7 +30,9 @@ from journal.auth.keys import (
 )
 from journal.auth.recovery_keys import reopen_with_recovery_key
 from journal.auth.sessions import keep_in_this_session
+from journal.crypto import keyring
 from journal.extensions import db
+from journal.sealing.batches import count_locked_entries, delete_locked_rows, rekey_generation
 
 
 @bp.route("/recovery-key", methods=["GET", "POST"])
@@ -74,8 +83,10 @@ def new_recovery_key():
 @login_required
 def unlock():
     """Open the journal with the recovery key after a password reset: the key is then
-    wrapped by the current password again. A mistyped or wrong key, or a wrong
-    password, gets a message beside its field and changes nothing."""
+    wrapped by the current password again, and what was written since the reset is
+    sealed again under it. A mistyped or wrong key, or a wrong password, gets a message
+    beside its field and changes nothing. The page says how many entries are locked and
+    offers to let them go."""
     form = UnlockForm()
     if form.validate_on_submit():
         right, throttled = check_current_password(form.password.data)
@@ -87,13 +98,37 @@ def unlock():
             data_key = reopen_with_recovery_key(current_user, form.recovery_key,
                                                 form.password.data)
             if data_key is not None:
+                for generation in keyring.held_generations(current_user.id):
+                    rekey_generation(current_user, generation)
                 keep_in_this_session(current_user, data_key=data_key)
                 db.session.commit()
                 flash("Your journal is open again with your password. Your recovery key "
                       "still works: keep it safe.", "success")
                 return redirect(url_for("main.index"))
     status = 400 if form.is_submitted() else 200
-    return render_template("account/unlock.html", form=form), status
+    return _unlock_page(form, DeleteLockedForm(), status)
+
+
+@bp.route("/unlock/delete-locked", methods=["POST"])
+@login_required
+def delete_locked():
+    """Delete the entries (and tags and prompts) locked since a password reset, after
+    the box saying so is ticked; without it, 400 and nothing changes."""
+    form = DeleteLockedForm()
+    if not form.validate_on_submit():
+        return _unlock_page(UnlockForm(formdata=None), form, 400)
+    deleted = delete_locked_rows(current_user, locked_generation_ids(current_user))
+    drop_locked_generations(current_user)
+    db.session.commit()
+    flash(f"{deleted:,} locked entr{'y' if deleted == 1 else 'ies'} deleted. Everything "
+          "in your journal now opens with your password and your new recovery key.", "success")
+    return redirect(url_for("main.index"))
+
+
+def _unlock_page(form: UnlockForm, delete_form: "DeleteLockedForm", status: int):
+    locked = count_locked_entries(current_user, locked_generation_ids(current_user))
+    return render_template("account/unlock.html", form=form, delete_form=delete_form,
+                           locked=locked), status
 
 
 def _password_needed(form: NewRecoveryKeyForm, message: str):

@@ -22,6 +22,7 @@ from journal.crypto.keys import (
     wrap,
 )
 from journal.crypto.recovery import new_recovery_key, parse_key
+from journal.crypto.rows import generation_of
 from journal.crypto.sealing import new_key_pair
 from journal.crypto.values import DamagedValue, context, open_value, seal
 from journal.extensions import db
@@ -150,14 +151,106 @@ def unlock_with_recovery_key(user: User, typed: str, password: str) -> bytes:
     :class:`MistypedRecoveryKey` for text that cannot be a recovery key and
     :class:`WrongKey` for a recovery key that is not this account's; nothing changes
     then. Sets ``user.data_key``."""
-    secret = parse_key(typed)
+    recovery_key = derived_key(parse_key(typed), RECOVERY, user.id)
     keys = db.session.get(AccountKey, user.id)
-    if keys is None or keys.by_recovery is None:
-        raise WrongKey("this account has no recovery key")
-    data_key = unwrap(derived_key(secret, RECOVERY, user.id), keys.by_recovery, RECOVERY, user.id)
-    rewrap_for_password(user, data_key, password)
+    if keys is None:
+        raise WrongKey("this account has no keys")
+    if keys.by_recovery is not None:
+        try:
+            data_key = unwrap(recovery_key, keys.by_recovery, RECOVERY, user.id)
+        except WrongKey:
+            pass
+        else:
+            rewrap_for_password(user, data_key, password)
+            _hold(user, data_key)
+            return data_key
+    return _reopen_locked_generation(user, keys, recovery_key, password)
+
+
+# --- generations: after an administrator's password reset ------------------------------------
+
+def start_new_generation(user: User, password: str) -> bytes:
+    """Give ``user``, whose new password (set by an administrator's reset link) no longer
+    opens their data key, a new data key and key pair for what they write from now on.
+    The old keys are kept as a locked generation: only their recovery key opens them
+    again (:func:`unlock_with_recovery_key`). Returns the new data key, held."""
+    keys = db.session.get(AccountKey, user.id)
+    locked = keys.locked_generations()
+    locked.append({"public": keys.public_key, "private": keys.private_key,
+                   "by_recovery": keys.by_recovery})
+    data_key = new_data_key()
+    params = kdf_params()
+    private, public = new_key_pair()
+    keys.kdf = params.to_json()
+    keys.by_password = wrap(password_key(password, params), data_key, PASSWORD, user.id)
+    keys.public_key = public
+    keys.private_key = seal(data_key, private, context("account-keys", "private", user.id))
+    keys.by_recovery = None
+    keys.recovery_saved_at = None
+    keys.set_locked_generations(locked)
+    keyring.forget(user.id)
     _hold(user, data_key)
     return data_key
+
+
+def _reopen_locked_generation(user: User, keys: AccountKey, recovery_key: bytes,
+                              password: str) -> bytes:
+    """Make the locked generation that ``recovery_key`` opens the current one again,
+    wrapped by ``password``. The generation it replaces (what was written since the
+    reset) is left for :func:`journal.sealing.batches.rekey_batch` to seal again under
+    the reopened key: its key is held for this request. Raises :class:`WrongKey` when no
+    locked generation opens."""
+    locked = keys.locked_generations()
+    generation, data_key = _opened_generation(user, locked, recovery_key)
+    interim_public, interim_key = keys.public_key, keyring.data_key(user.id)
+    locked.remove(generation)
+    if interim_key is None:  # nothing can open what was written since: keep it locked
+        locked.append({"public": keys.public_key, "private": keys.private_key,
+                       "by_recovery": keys.by_recovery})
+    params = kdf_params()
+    keys.kdf = params.to_json()
+    keys.by_password = wrap(password_key(password, params), data_key, PASSWORD, user.id)
+    keys.public_key = generation["public"]
+    keys.private_key = generation["private"]
+    keys.by_recovery = generation["by_recovery"]
+    keys.recovery_saved_at = utcnow()  # it was just typed in
+    keys.set_locked_generations(locked)
+    db.session.flush()
+    keyring.forget(user.id)
+    _hold(user, data_key)
+    if interim_key is not None:
+        keyring.grant_generation(user.id, generation_of(interim_public), interim_key)
+    return data_key
+
+
+def _opened_generation(user: User, locked: list[dict], recovery_key: bytes) -> tuple[dict, bytes]:
+    """The locked generation ``recovery_key`` opens, and its data key; raises
+    :class:`WrongKey` when none does."""
+    for generation in locked:
+        if generation["by_recovery"] is None:
+            continue
+        try:
+            return generation, unwrap(recovery_key, generation["by_recovery"], RECOVERY,
+                                      user.id)
+        except WrongKey:
+            continue
+    raise WrongKey("the recovery key opens no generation of this journal")
+
+
+def locked_generation_ids(user: User) -> list[bytes]:
+    """The row prefixes of ``user``'s locked generations (see :mod:`journal.crypto.rows`)."""
+    keys = db.session.get(AccountKey, user.id)
+    if keys is None:
+        return []
+    return [generation_of(generation["public"]) for generation in keys.locked_generations()]
+
+
+def drop_locked_generations(user: User) -> None:
+    """Forget the locked generations (their rows were deleted)."""
+    keys = db.session.get(AccountKey, user.id)
+    if keys is not None:
+        keys.set_locked_generations([])
+        keyring.forget(user.id)
 
 
 def seal_for_session(user: User, token: str, text: str) -> bytes:

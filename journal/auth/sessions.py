@@ -39,7 +39,8 @@ def load_user(token: str) -> User | None:
         return None
     found = db.session.execute(
         select(User, UserSession.expires_at, UserSession.wrapped_key, UserSession.recovery_key,
-               AccountKey.user_id.label("has_keys"), AccountKey.recovery_saved_at)
+               AccountKey.user_id.label("has_keys"), AccountKey.recovery_saved_at,
+               AccountKey.locked)
         .join(UserSession, UserSession.user_id == User.id)
         .outerjoin(AccountKey, AccountKey.user_id == User.id)
         .where(UserSession.token_hash == _hash_token(token))
@@ -53,6 +54,7 @@ def load_user(token: str) -> User | None:
     offer_session_key(user)
     user.session_recovery_key = found.recovery_key
     user.recovery_unsaved = found.has_keys is not None and found.recovery_saved_at is None
+    user.has_locked_entries = found.locked is not None
     return user
 
 

@@ -16,7 +16,12 @@ from journal.auth.guard import (
     token_guess_paused,
     too_many_attempts,
 )
-from journal.auth.keys import lacks_recovery_key, make_recovery_key, unlock_with_password
+from journal.auth.keys import (
+    lacks_recovery_key,
+    make_recovery_key,
+    start_new_generation,
+    unlock_with_password,
+)
 from journal.auth.queries import has_any_user, registration_open
 from journal.auth.recovery_keys import reopen_with_recovery_key
 from journal.auth.services import authenticate, change_password, create_user
@@ -119,6 +124,10 @@ def login():
             return render_template("auth/login.html", form=form, draft=draft), 200
         clear_failures(username)
         data_key = unlock_with_password(user, form.password.data)  # for the new session
+        if data_key is None:  # set by a reset link: what was written before is locked
+            data_key = start_new_generation(user, form.password.data)
+            flash("Your password was reset, so what you wrote before is locked until you "
+                  "type your recovery key. Everything you write now is kept as usual.", "info")
         start_session(user, remember=form.remember.data)
         if data_key is not None and lacks_recovery_key(user):  # keys made just now
             keep_in_this_session(user, recovery_key=make_recovery_key(user, data_key))

@@ -26,7 +26,9 @@ class _Ring:
         self.data_keys: dict[int, bytes | None] = {}
         self.derived: dict[tuple[int, str], bytes] = {}
         self.public_keys: dict[int, bytes | None] = {}
+        self.locked_publics: dict[int, list[bytes]] = {}
         self.private_keys: dict[int, bytes] = {}
+        self.generations: dict[tuple[int, bytes], bytes] = {}
 
 
 def _ring() -> _Ring:
@@ -51,13 +53,31 @@ def grant(owner_id: int, data_key: bytes) -> None:
     ring.openers.pop(owner_id, None)
 
 
+def grant_generation(owner_id: int, generation: bytes, data_key: bytes) -> None:
+    """Hold the data key of an earlier generation of ``owner_id``'s keys (while its rows
+    are sealed again under the current one)."""
+    _ring().generations[owner_id, bytes(generation)] = data_key
+
+
+def generation_key(owner_id: int, generation: bytes) -> bytes | None:
+    return _ring().generations.get((owner_id, bytes(generation)))
+
+
+def held_generations(owner_id: int) -> list[bytes]:
+    """The earlier generations of ``owner_id``'s keys this context holds."""
+    return [generation for owner, generation in _ring().generations if owner == owner_id]
+
+
 def forget(owner_id: int) -> None:
-    """Drop everything held for ``owner_id`` (the session that offered it has ended)."""
+    """Drop everything held for ``owner_id`` (the session that offered it has ended, or
+    its keys changed)."""
     ring = _ring()
-    for table in (ring.openers, ring.data_keys, ring.public_keys, ring.private_keys):
+    for table in (ring.openers, ring.data_keys, ring.public_keys, ring.private_keys,
+                  ring.locked_publics):
         table.pop(owner_id, None)
-    for pair in [pair for pair in ring.derived if pair[0] == owner_id]:
-        del ring.derived[pair]
+    for table in (ring.derived, ring.generations):
+        for pair in [pair for pair in table if pair[0] == owner_id]:
+            del table[pair]
 
 
 def data_key(owner_id: int) -> bytes | None:
@@ -109,10 +129,11 @@ def blinder(owner_id: int, purpose: str) -> Callable[[str], str] | None:
     return blinded
 
 
-def use_account_keys(load: Callable[[int], tuple[bytes, bytes] | None]) -> None:
+def use_account_keys(load: Callable[[int], tuple[bytes, bytes, list[bytes]] | None]) -> None:
     """Set how an account's key pair is read: ``load(owner_id)`` returns the public half
-    and the private half sealed under the data key, or ``None`` for an account without
-    keys. The models register their reader when imported."""
+    and the private half sealed under the data key, and the public halves of its locked
+    earlier generations; or ``None`` for an account without keys. The models register
+    their reader when imported."""
     global _load_account_keys
     _load_account_keys = load
 
@@ -121,7 +142,7 @@ def _no_account_keys(owner_id: int) -> None:
     raise RuntimeError("no reader of account keys registered")
 
 
-_load_account_keys: Callable[[int], tuple[bytes, bytes] | None] = _no_account_keys
+_load_account_keys: Callable[[int], tuple[bytes, bytes, list[bytes]] | None] = _no_account_keys
 
 
 def public_key(owner_id: int) -> bytes | None:
@@ -130,7 +151,14 @@ def public_key(owner_id: int) -> bytes | None:
     if owner_id not in ring.public_keys:
         pair = _load_account_keys(owner_id)
         ring.public_keys[owner_id] = pair[0] if pair is not None else None
+        ring.locked_publics[owner_id] = pair[2] if pair is not None else []
     return ring.public_keys[owner_id]
+
+
+def locked_public_keys(owner_id: int) -> list[bytes]:
+    """The public halves of ``owner_id``'s locked generations (see :func:`use_account_keys`)."""
+    public_key(owner_id)
+    return _ring().locked_publics[owner_id]
 
 
 def private_key(owner_id: int) -> bytes | None:

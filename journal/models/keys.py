@@ -1,5 +1,6 @@
 """An account's keys, each stored only wrapped (see :mod:`journal.crypto.keys`)."""
 
+import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, Text
@@ -28,11 +29,30 @@ class AccountKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the owner confirmed they saved their recovery key; None: not yet.
     recovery_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Earlier generations of keys, locked by an administrator's password reset: a JSON
+    # list of {"public", "private", "by_recovery"} (hex; the private half sealed under
+    # that generation's data key, which only its recovery key unwraps). None: none.
+    locked: Mapped[str | None] = mapped_column(Text)
+
+    def locked_generations(self) -> list[dict[str, bytes | None]]:
+        """The locked generations, oldest first, with their values as bytes."""
+        if not self.locked:
+            return []
+        return [{name: bytes.fromhex(value) if value else None for name, value in item.items()}
+                for item in json.loads(self.locked)]
+
+    def set_locked_generations(self, generations: list[dict[str, bytes | None]]) -> None:
+        self.locked = json.dumps([{name: value.hex() if value else None
+                                   for name, value in item.items()}
+                                  for item in generations]) if generations else None
 
 
-def _account_key_pair(user_id: int) -> tuple[bytes, bytes] | None:
+def _account_key_pair(user_id: int) -> tuple[bytes, bytes, list[bytes]] | None:
     keys = db.session.get(AccountKey, user_id)
-    return (keys.public_key, keys.private_key) if keys is not None else None
+    if keys is None:
+        return None
+    return (keys.public_key, keys.private_key,
+            [generation["public"] for generation in keys.locked_generations()])
 
 
 keyring.use_account_keys(_account_key_pair)

@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     # keys whose recovery key is not saved yet (for the banner); read with the session.
     session_recovery_key = None  # bytes | None
     recovery_unsaved = False
+    # Whether rows of an earlier generation of keys are locked (after a password reset).
+    has_locked_entries = False
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

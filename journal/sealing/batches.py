@@ -3,12 +3,15 @@ flush; the caller commits after each batch."""
 
 import time
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, func, insert, literal, or_, select, text
 
+from journal.crypto.rows import GENERATION_BYTES
 from journal.extensions import db
 from journal.fulltext.index import index_entries
-from journal.models import Entry, Prompt, Reframe, Tag, User, utcnow
+from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
 from journal.ownership import own_prompts, owned
+from journal.tags.lookup import tags_named
+from journal.totals import entries_retagged, refresh_tag_counts
 
 BATCH = 200
 
@@ -109,3 +112,93 @@ def checkpoint() -> None:
         raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     finally:
         raw.close()
+
+
+# --- generations: after an administrator's password reset ------------------------------------
+
+def _sealed_in(model: type, generations: list[bytes]):
+    return func.substr(model.sealed, 1, GENERATION_BYTES).in_(generations)
+
+
+def _rows_of(owner: User, generations: list[bytes]) -> list[tuple[type, object, Select]]:
+    """``(model, id column, statement)`` for the owner's rows sealed in ``generations``:
+    tags first (they may merge), then prompts, entries and reframes."""
+    return [
+        (Tag, Tag.id, owned(Tag, owner, with_hidden=True).where(_sealed_in(Tag, generations))),
+        (Prompt, Prompt.id, own_prompts(owner, with_hidden=True)
+         .where(_sealed_in(Prompt, generations))),
+        (Entry, Entry.id, owned(Entry, owner, with_hidden=True)
+         .where(_sealed_in(Entry, generations))),
+        (Reframe, Reframe.entry_id, owned(Entry, owner, with_hidden=True)
+         .with_only_columns(Reframe).select_from(Entry)
+         .join(Reframe, Reframe.entry_id == Entry.id).where(_sealed_in(Reframe, generations))),
+    ]
+
+
+def count_locked_entries(owner: User, generations: list[bytes]) -> int:
+    if not generations:
+        return 0
+    return db.session.scalar(owned(Entry, owner, with_hidden=True)
+                             .with_only_columns(func.count())
+                             .where(_sealed_in(Entry, generations)))
+
+
+def rekey_generation(owner: User, generation: bytes) -> int:
+    """Seal again under the owner's current key every row of ``generation`` whose key
+    this context holds (what was written between a password reset and the recovery key
+    that reopened the journal); a tag whose name the current generation has already is
+    merged into it. Returns how many rows were sealed again; flushes, the caller commits."""
+    count = 0
+    for model, ident, statement in _rows_of(owner, [generation]):
+        last = None
+        while True:
+            page = statement if last is None else statement.where(ident > last)
+            rows = db.session.scalars(page.order_by(ident).limit(BATCH)).all()
+            if not rows:
+                break
+            last = getattr(rows[-1], ident.key)
+            readable = [row for row in rows if not row.unreadable]
+            if model is Tag:
+                _rekey_tags(owner, readable)
+            else:
+                for row in readable:
+                    row.mark_for_sealing()
+            db.session.flush()
+            if model is Entry:
+                index_entries(db.session.connection(), [row.id for row in readable])
+            count += len(readable)
+    return count
+
+
+def _rekey_tags(owner: User, tags: list[Tag]) -> None:
+    for tag in tags:
+        existing = tags_named(owner, [tag.name], with_hidden=True).get(tag.name)
+        if existing is None or existing.id == tag.id:
+            tag.mark_for_sealing()
+            continue
+        moved = list(db.session.scalars(select(EntryTag.entry_id).where(
+            EntryTag.tag_id == tag.id)))
+        db.session.execute(insert(EntryTag).from_select(
+            ["entry_id", "tag_id"],
+            select(EntryTag.entry_id, literal(existing.id)).where(
+                EntryTag.tag_id == tag.id, EntryTag.entry_id.not_in(
+                    select(EntryTag.entry_id).where(EntryTag.tag_id == existing.id)))))
+        db.session.delete(tag)
+        db.session.flush()
+        refresh_tag_counts(owner.id, [existing.id])
+        entries_retagged(owner.id, moved)
+
+
+def delete_locked_rows(owner: User, generations: list[bytes]) -> int:
+    """Delete the owner's rows sealed in ``generations`` (locked for good: the person
+    chose to let them go). Returns how many entries went; flushes, the caller commits."""
+    deleted = 0
+    for model, _, statement in reversed(_rows_of(owner, generations)):
+        if model is Reframe:
+            continue  # they go with their entries
+        while rows := db.session.scalars(statement.limit(BATCH)).all():
+            for row in rows:
+                db.session.delete(row)
+            db.session.flush()
+            deleted += len(rows) if model is Entry else 0
+    return deleted

@@ -31,6 +31,8 @@ def upgrade():
             batch_op.drop_column(name)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sealed_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('account_keys', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('locked', sa.Text(), nullable=True))
     for table in SEALED_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('uid', sa.LargeBinary(length=16), nullable=True))
@@ -59,6 +61,8 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('sealed')
             batch_op.drop_column('uid')
+    with op.batch_alter_table('account_keys', schema=None) as batch_op:
+        batch_op.drop_column('locked')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('sealed_at')
     # The sums come back as zeros (a change of the account's time zone recounts them).
