@@ -199,17 +199,24 @@ def test_a_new_recovery_key_replaces_the_old_one(client):
     assert unlock_with_recovery_key(reload(user), new, PASSWORD) == the_data_key(user)
 
 
-def test_an_older_sign_in_needs_the_password_to_make_a_recovery_key(client, user, login):
-    login(user)
+def test_an_older_sign_in_is_asked_for_the_password_once(client, user, login, make_entry):
+    make_entry(user, "Written with keys.")
+    login(user, remember="y")
     db.session.execute(update(UserSession).values(wrapped_key=None))  # as before keys
     db.session.commit()
-    asked = client.post("/account/recovery-key/new", data={})
-    assert asked.status_code == 400
-    assert "Type your password to make a new recovery key." in asked.get_data(as_text=True)
-    wrong = client.post("/account/recovery-key/new", data={"password": "not my password!"})
+
+    asked = client.get("/entries/?page=1")
+    assert asked.status_code == 302
+    assert asked.headers["Location"] == "/account/open?next=/entries/?page%3D1"
+    assert client.post("/account/recovery-key/new", data={}).headers["Location"] == (
+        "/account/open")
+    wrong = client.post("/account/open", data={"password": "not my password!"})
     assert wrong.status_code == 400
-    assert client.post("/account/recovery-key/new",
-                       data={"password": PASSWORD}).status_code == 302
+    assert "That is not your current password." in wrong.get_data(as_text=True)
+    opened = client.post("/account/open", data={"password": PASSWORD, "next": "/entries/"})
+    assert opened.headers["Location"] == "/entries/"
+    assert "Written with keys." in client.get("/entries/").get_data(as_text=True)
+    assert client.post("/account/recovery-key/new", data={}).status_code == 302
     assert shown_key(client).count("-") == 7
 
 
@@ -360,3 +367,17 @@ def test_locked_entries_can_be_let_go(client, login):
     assert "is locked" not in listed
     assert db.session.get(AccountKey, user.id).locked is None
     assert client.get("/tags/work").get_data(as_text=True).count("entry-card-title") == 1
+
+
+def test_the_encryption_page_says_what_is_encrypted_and_replaces_the_recovery_key(client):
+    register(client)
+    first = shown_key(client)
+    client.post("/account/recovery-key", data={"saved": "y"})
+
+    page = client.get("/account/encryption").get_data(as_text=True)
+    assert "What is encrypted" in page and "What whoever runs the server can see" in page
+    assert "You confirmed your recovery key" in page
+    assert client.post("/account/recovery-key/new").headers["Location"] == (
+        "/account/recovery-key")
+    assert shown_key(client) != first
+    assert "not saved yet" in client.get("/account/encryption").get_data(as_text=True)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from journal.account import recovery, views  # noqa: E402, F401 - registers the routes
+from journal.account import encryption, recovery, views  # noqa: E402, F401 - registers the routes

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from journal.auth.usernames import canonical_username
@@ -41,10 +41,7 @@ class RecoveryKeySavedForm(FlaskForm):
 
 
 class NewRecoveryKeyForm(FlaskForm):
-    """Asks for the password only when this session cannot open the journal by itself
-    (a session from before the journal had keys)."""
-
-    password = PasswordField("Your password", render_kw={"autocomplete": "current-password"})
+    """A button: the session opens the journal, so nothing is asked."""
 
 
 class UnlockForm(FlaskForm):
@@ -60,3 +57,10 @@ class UnlockForm(FlaskForm):
 class DeleteLockedForm(FlaskForm):
     confirm = BooleanField("I understand: the locked entries are deleted for good",
                            validators=[DataRequired("Tick the box to delete them.")])
+
+
+class OpenJournalForm(FlaskForm):
+    password = PasswordField("Your password",
+                             validators=[DataRequired("Type your password.")],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()

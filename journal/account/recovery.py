@@ -26,7 +26,6 @@ from journal.auth.keys import (
     mark_recovery_key_saved,
     session_data_key,
     shown_recovery_key,
-    unlock_with_password,
 )
 from journal.auth.recovery_keys import reopen_with_recovery_key
 from journal.auth.sessions import keep_in_this_session
@@ -53,27 +52,19 @@ def recovery_key():
     status = 400 if form.is_submitted() else 200
     return render_template("account/recovery_key.html", shown=shown, form=form,
                            new_form=NewRecoveryKeyForm(),
-                           needs_password=session_data_key(current_user) is None,
                            download=_download_link(shown) if shown else None), status
 
 
 @bp.route("/recovery-key/new", methods=["POST"])
 @login_required
 def new_recovery_key():
-    """Replace the recovery key (the old one stops working) and show the new one. A
-    session that cannot open the journal by itself asks for the password."""
+    """Replace the recovery key (the old one stops working) and show the new one. (A
+    session that cannot open its journal is asked for the password first, by
+    :mod:`journal.account.encryption`.)"""
     form = NewRecoveryKeyForm()
     data_key = session_data_key(current_user)
-    if data_key is None:
-        if not (form.validate_on_submit() and form.password.data):
-            return _password_needed(form, "Type your password to make a new recovery key.")
-        right, throttled = check_current_password(form.password.data)
-        if throttled:
-            return throttled
-        data_key = unlock_with_password(current_user, form.password.data) if right else None
-        if data_key is None:
-            return _password_needed(form, "That password does not open your journal.")
-        keep_in_this_session(current_user, data_key=data_key)
+    if not form.validate_on_submit() or data_key is None:
+        return redirect(url_for("account.encryption"))
     keep_in_this_session(current_user, recovery_key=make_recovery_key(current_user, data_key))
     db.session.commit()
     return redirect(url_for("account.recovery_key"))
@@ -129,12 +120,6 @@ def _unlock_page(form: UnlockForm, delete_form: "DeleteLockedForm", status: int)
     locked = count_locked_entries(current_user, locked_generation_ids(current_user))
     return render_template("account/unlock.html", form=form, delete_form=delete_form,
                            locked=locked), status
-
-
-def _password_needed(form: NewRecoveryKeyForm, message: str):
-    form.password.errors.append(message)
-    return render_template("account/recovery_key.html", shown=None, form=RecoveryKeySavedForm(),
-                           new_form=form, needs_password=True, download=None), 400
 
 
 def _download_link(shown: str) -> str:
