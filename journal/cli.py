@@ -21,7 +21,7 @@ from journal.auth.usernames import username_problem
 from journal.demo import DEFAULT_YEARS, MAX_YEARS, insert_demo_entries
 from journal.exports.cli import export_command
 from journal.extensions import db
-from journal.fulltext.index import reindex_in_batches
+from journal.fulltext.index import Indexed, reindex_in_batches
 from journal.imports.cli import import_command, jobs_command
 from journal.models import User
 from journal.operations.backup import backup_sqlite
@@ -124,11 +124,11 @@ def reindex_command() -> None:
     """Rebuild the full-text search index from the entries (safe while the site runs:
     a thousand entries per transaction, and search finds everything meanwhile)."""
     started = time.perf_counter()
-    count = 0
-    for written in reindex_in_batches(db.session.connection):
+    done = Indexed()
+    for batch in reindex_in_batches(db.session.connection):
         db.session.commit()
-        count += written
-    click.echo(f"Indexed {count:,} entries in {time.perf_counter() - started:.1f} s.")
+        done.add(batch)
+    click.echo(f"Indexed {done.written:,} entries in {time.perf_counter() - started:.1f} s.")
 
 
 @click.command("recount")
@@ -255,6 +255,9 @@ def copy_db_command(url: str) -> None:
                f"{result.indexed:,} entries indexed for search:")
     for table, count in result.counts.items():
         click.echo(f"  {table}: {count:,}")
+    if result.unindexed:
+        click.echo(f"{result.unindexed:,} entries of encrypted journals had no document to "
+                   "copy: reindex each of those journals there with its key.")
     click.echo("Next: set JOURNAL_DATABASE_URL to that URL, run flask --app journal check, "
                "and start the journal.")
 
