@@ -14,11 +14,13 @@ from sqlalchemy import text
 
 from journal import create_app
 from journal.crypto import keyring
+from journal.crypto.accounts import make_recovery_key
+from journal.crypto.recovery import new_recovery_key
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import AccountKey, User
 from journal.search.service import SearchFilters, search
-from tests.conftest import OTHER_PASSWORD, make_config
+from tests.conftest import OTHER_PASSWORD, PASSWORD, make_config
 
 MARKERS = ("quokkazest", "zanzibarian", "mjolnirwhisk", "purplewombat", "okapijuggler")
 
@@ -256,6 +258,110 @@ def test_without_the_key_words_find_nothing(app, user, journal):
         assert search(owner, "-quokkazest").hits == []
         assert [hit.entry.id for hit in search(owner, "is:starred").hits] == [starred]
         db.session.rollback()
+
+
+# --- reindex ------------------------------------------------------------------------------
+
+def clear_documents(owner_id: int) -> None:
+    table = "entries_fts" if db.engine.dialect.name == "sqlite" else "search_documents"
+    db.session.execute(text(f"DELETE FROM {table} WHERE owner_id = :owner"),  # noqa: S608
+                       {"owner": owner_id})
+    db.session.commit()
+
+
+def reindex(app, *args, input=None):
+    """``flask reindex`` as a command runs it: in its own context, holding no key."""
+    db.session.commit()
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["reindex", *args], input=input)
+    db.session.expire_all()
+    return result
+
+
+def test_reindex_rebuilds_plain_journals_and_lists_the_encrypted_ones(
+        app, user, other_user, plain_user, journal, make_entry):
+    make_entry(plain_user, "An older quokkazest entry.", title="Cleo's")
+    make_entry(other_user, "Bo's entry.", title="Bo's")
+    before = tokens_of(user.id)
+    clear_documents(plain_user.id)
+
+    result = reindex(app)
+
+    assert result.exit_code == 0, result.output
+    assert "Indexed 1 entry" in result.output
+    assert "Left 5 entries of 2 encrypted journals as they were" in result.output
+    assert "ana: 4 entries" in result.output and "bo: 1 entry" in result.output
+    assert "reindex --user NAME" in result.output
+    assert tokens_of(user.id) == before  # never emptied
+    assert titles(plain_user, "quokkazest") == ["Cleo's"]
+
+
+def test_reindex_with_the_password_writes_an_encrypted_journal(app, user, journal):
+    clear_documents(user.id)
+    assert titles(user, "quokkazest") == []
+
+    result = reindex(app, "--user", "ana", input=PASSWORD + "\n")
+
+    assert result.exit_code == 0, result.output
+    assert "Password of ana" in result.output and PASSWORD not in result.output
+    assert "Indexed 4 entries" in result.output
+    assert titles(user, "quokkazest") == ["Launch"]
+    assert titles(user, "quokka*") == ["Plan", "Launch"]
+    assert not any(part in raw_index() for part in fragments("quokkazest"))
+
+
+def test_reindex_with_a_wrong_password_changes_nothing(app, user, journal):
+    clear_documents(user.id)
+
+    result = reindex(app, "--user", "ana", input="not the password\n")
+
+    assert result.exit_code != 0
+    assert "That password does not open the journal of 'ana'. Nothing was changed." in (
+        result.output)
+    assert "--recovery-key" in result.output
+    assert tokens_of(user.id) == set()
+
+
+def test_reindex_reads_the_password_from_stdin_for_scripts(app, user, journal):
+    clear_documents(user.id)
+
+    result = reindex(app, "--user", "ana", "--password-stdin", input=PASSWORD + "\n")
+
+    assert result.exit_code == 0, result.output
+    assert titles(user, "okapijuggler") == ["Mentoring"]
+
+
+def test_reindex_with_the_recovery_key(app, user, journal):
+    shown = make_recovery_key(user, keyring.data_key(user.id))
+    clear_documents(user.id)
+
+    for typed, message in ((shown[:-1] + "X", "has a typo"),
+                           (new_recovery_key()[1], "does not open the journal of 'ana'")):
+        wrong = reindex(app, "--user", "ana", "--recovery-key", input=typed + "\n")
+        assert wrong.exit_code != 0, wrong.output
+        assert message in wrong.output and "Nothing was changed." in wrong.output
+    assert tokens_of(user.id) == set()
+
+    result = reindex(app, "--user", "ana", "--recovery-key", input=shown + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Recovery key of ana" in result.output
+    assert titles(user, "quokkazest") == ["Launch"]
+
+
+def test_reindex_of_an_account_without_keys_asks_nothing(app, plain_user, make_entry):
+    make_entry(plain_user, "A quokkazest note.", title="Cleo's")
+    clear_documents(plain_user.id)
+
+    result = reindex(app, "--user", "cleo")
+
+    assert result.exit_code == 0, result.output
+    assert "no password needed" in result.output
+    assert titles(plain_user, "quokkazest") == ["Cleo's"]
+
+
+def test_reindex_of_an_unknown_account_says_so(app):
+    result = reindex(app, "--user", "nobody", input="x\n")
+    assert result.exit_code != 0 and "There is no account named 'nobody'" in result.output
 
 
 # --- the migration ------------------------------------------------------------------------
