@@ -6,6 +6,7 @@ realistic entries for trying the app out and for measuring it.
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -14,14 +15,18 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from journal.auth.keys import open_with_recovery_key, unlock_with_password
 from journal.auth.passwords import password_problem
 from journal.auth.queries import find_user
 from journal.auth.services import create_user, reset_password
 from journal.auth.usernames import username_problem
+from journal.crypto import keyring
+from journal.crypto.keys import WrongKey
+from journal.crypto.recovery import MistypedRecoveryKey
 from journal.demo import DEFAULT_YEARS, MAX_YEARS, insert_demo_entries
 from journal.exports.cli import export_command
 from journal.extensions import db
-from journal.fulltext.index import reindex_in_batches
+from journal.fulltext.index import Indexed, reindex_in_batches
 from journal.imports.cli import import_command, jobs_command
 from journal.models import User
 from journal.operations.backup import backup_sqlite
@@ -104,6 +109,9 @@ def demo_data_command(username: str, count: int, years: int, seed: int | None) -
         f"over {years} year{'' if years == 1 else 's'} for {user.display_name!r} "
         f"in {seconds:.1f} s."
     )
+    if keyring.public_key(user.id) is not None and not keyring.holds(user.id):
+        click.echo(f"Search finds them once the index holds them, written with the account's "
+                   f"key: flask --app journal reindex --user {username}")
 
 
 
@@ -119,16 +127,102 @@ def sync_prompts_command() -> None:
 
 
 @click.command("reindex")
+@click.option("--user", "username", default=None, metavar="NAME",
+              help="Rebuild only this account's documents. An encrypted journal's need its "
+                   "key: the account's password is asked for, without echo.")
+@click.option("--recovery-key", "with_recovery_key", is_flag=True,
+              help="With --user: ask for the account's recovery key instead of its password "
+                   "(after a password reset).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password (or recovery key) from the first line of standard "
+                   "input (for scripts).")
 @with_appcontext
-def reindex_command() -> None:
+def reindex_command(username: str | None, with_recovery_key: bool,
+                    password_stdin: bool) -> None:
     """Rebuild the full-text search index from the entries (safe while the site runs:
-    a thousand entries per transaction, and search finds everything meanwhile)."""
+    a few thousand entries per transaction, and search finds everything meanwhile).
+
+    An encrypted journal's documents hold keyed digests of its words, so only work
+    holding its key writes them: without --user they are left as they are and the
+    accounts are listed at the end; --user NAME asks for that account's password and
+    rebuilds its journal's documents. A wrong password changes nothing."""
+    if with_recovery_key and username is None:
+        raise click.UsageError("--recovery-key needs --user NAME.")
+    owner_id = None
+    if username is not None:
+        owner_id = _unlock_journal(username, with_recovery_key, password_stdin)
     started = time.perf_counter()
-    count = 0
-    for written in reindex_in_batches(db.session.connection):
+    done = Indexed()
+    for batch in reindex_in_batches(db.session.connection, owner_id=owner_id):
         db.session.commit()
-        count += written
-    click.echo(f"Indexed {count:,} entries in {time.perf_counter() - started:.1f} s.")
+        done.add(batch)
+    click.echo(f"Indexed {_entries(done.written)} in {time.perf_counter() - started:.1f} s.")
+    if done.skipped:
+        _explain_skipped(done.skipped, username)
+
+
+def _unlock_journal(name: str, with_recovery_key: bool, password_stdin: bool) -> int:
+    """The id of the account NAME, whose data key this command then holds (asked for its
+    password or recovery key when its journal is encrypted); a click error, with
+    nothing changed, when there is no such account or the secret does not open it."""
+    user = find_user(name)
+    if user is None:
+        db.session.rollback()
+        raise click.ClickException(f"There is no account named {name!r}.")
+    if keyring.public_key(user.id) is None:
+        db.session.rollback()
+        click.echo(f"{name!r} has no keys yet (the journal is not encrypted): "
+                   "no password needed.")
+        return user.id
+    db.session.rollback()  # hold no lock while someone types (see create-user)
+    asked = "Recovery key" if with_recovery_key else "Password"
+    if password_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        secret = click.prompt(f"{asked} of {name}", hide_input=True)
+    user = find_user(name)
+    if user is None:  # deleted while the password was typed
+        db.session.rollback()
+        raise click.ClickException(f"There is no account named {name!r}.")
+    try:
+        if with_recovery_key:
+            data_key = open_with_recovery_key(user, secret)
+        else:
+            data_key = unlock_with_password(user, secret)
+    except MistypedRecoveryKey as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error} Nothing was changed.") from None
+    except WrongKey:
+        db.session.rollback()
+        raise click.ClickException(f"This recovery key does not open the journal of {name!r}. "
+                                   "Nothing was changed.") from None
+    if data_key is None:
+        db.session.rollback()
+        raise click.ClickException(
+            f"That password does not open the journal of {name!r}. Nothing was changed. "
+            "After a password reset the recovery key opens it: add --recovery-key.")
+    return user.id
+
+
+def _entries(count: int) -> str:
+    return f"{count:,} {'entry' if count == 1 else 'entries'}"
+
+
+def _explain_skipped(skipped: Counter, username: str | None) -> None:
+    """Say whose entries were left as they were, and what indexes them."""
+    names = dict(db.session.execute(select(User.id, User.username)
+                                    .where(User.id.in_(list(skipped)))).all())
+    db.session.rollback()
+    if username is not None:
+        click.echo(f"{_entries(sum(skipped.values()))} of {username!r} did not open (damaged, "
+                   "or written under an older key) and were left as they were.")
+        return
+    click.echo(f"Left {_entries(sum(skipped.values()))} of {len(skipped)} encrypted "
+               f"journal{'s' if len(skipped) != 1 else ''} as they were: their words are "
+               "indexed only with their key.")
+    for owner_id, count in sorted(skipped.items(), key=lambda item: names.get(item[0], "")):
+        click.echo(f"  {names.get(owner_id, f'account {owner_id}')}: {_entries(count)}")
+    click.echo("Reindex each with its password: flask --app journal reindex --user NAME")
 
 
 @click.command("recount")
@@ -255,6 +349,10 @@ def copy_db_command(url: str) -> None:
                f"{result.indexed:,} entries indexed for search:")
     for table, count in result.counts.items():
         click.echo(f"  {table}: {count:,}")
+    if result.unindexed:
+        click.echo(f"{_entries(result.unindexed)} of encrypted journals had no document to "
+                   "copy: on the new database, flask --app journal reindex lists whose, and "
+                   "reindex --user NAME indexes each with its password.")
     click.echo("Next: set JOURNAL_DATABASE_URL to that URL, run flask --app journal check, "
                "and start the journal.")
 

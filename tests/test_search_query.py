@@ -105,6 +105,15 @@ def test_a_star_on_several_words_is_ignored_with_a_note():
     assert parsed.notes == ("The * in don't* works on a single word only, so it was ignored.",)
 
 
+def test_a_star_after_one_letter_searches_the_whole_word_with_a_note():
+    parsed = parse_query("b* -x* de*")
+    assert parsed.groups == ((Term("b"),), (Term("de", prefix=True),))
+    assert parsed.excluded == (Term("x"),)
+    assert parsed.notes == (
+        "The * in b* needs 2 letters or more before it, so b was searched as a whole word.",
+        "The * in x* needs 2 letters or more before it, so x was searched as a whole word.")
+
+
 def test_tags_are_canonical():
     parsed = parse_query("tag:Work/Launch TAG:#health tag:work/launch notes")
     assert parsed.tags == ("work/launch", "health")

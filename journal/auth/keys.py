@@ -169,6 +169,19 @@ def unlock_with_recovery_key(user: User, typed: str, password: str) -> bytes:
 
 # --- generations: after an administrator's password reset ------------------------------------
 
+def open_with_recovery_key(user: User, typed: str) -> bytes:
+    """Open ``user``'s current data key with a typed recovery key, for this context only
+    (nothing is stored; for command-line work). Raises :class:`MistypedRecoveryKey` or
+    :class:`WrongKey` as :func:`unlock_with_recovery_key` does. Sets ``user.data_key``."""
+    secret = parse_key(typed)
+    keys = db.session.get(AccountKey, user.id)
+    if keys is None or keys.by_recovery is None:
+        raise WrongKey("this account has no recovery key")
+    data_key = unwrap(derived_key(secret, RECOVERY, user.id), keys.by_recovery, RECOVERY, user.id)
+    _hold(user, data_key)
+    return data_key
+
+
 def start_new_generation(user: User, password: str) -> bytes:
     """Give ``user``, whose new password (set by an administrator's reset link) no longer
     opens their data key, a new data key and key pair for what they write from now on.

@@ -2,16 +2,20 @@
 them: writing documents, finding the owner's matches, and counting for the health check.
 
 SQLite keeps the documents in the FTS5 table ``entries_fts`` (rowid = entry id);
-PostgreSQL in ``search_documents`` as a ``tsvector``. Match expressions are rebuilt
-from each term's words (letters and digits only), so nothing a user types reaches the
-match syntax: quotes, brackets, operators and SQL are gone before the expression is
-assembled. Every lookup that ranks or counts filters on the owner too, so another user's
-words can never be ranked or counted. The conditions on entries (:meth:`matches`,
+PostgreSQL in ``search_documents`` as a ``tsvector``. A document holds an encrypted
+journal's words as keyed digests, with the digests of their beginnings in a column of
+their own (``prefixes``), or an unencrypted journal's plain words
+(:mod:`journal.fulltext.tokens`). Match expressions are rebuilt from each term's
+tokens (letters and digits only), so nothing a user types reaches the match syntax:
+quotes, brackets, operators and SQL are gone before the expression is assembled.
+Every lookup that ranks or counts filters on the owner too, so another user's words can
+never be ranked or counted. The conditions on entries (:meth:`matches`,
 :meth:`lacks_all`) only ever narrow a statement limited to one owner's entries, where
 anyone else's document can match nothing: they read the documents without their owner,
 which FTS5 keeps outside its index (one more read per document).
 """
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,34 +24,42 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     Float,
     Integer,
+    and_,
     bindparam,
+    cast,
     column,
     exists,
     func,
     literal_column,
+    or_,
+    select,
     table,
     text,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Subquery, TextualSelect
 
-from journal.fulltext.terms import Term, searchable, words_of
+from journal.fulltext.terms import searchable
+from journal.fulltext.tokens import IndexQuery, Lookup
 
 BATCH = 2000
-
-Groups = Sequence[Sequence[Term]]
-"""Every group must match; any term of a group may."""
 
 
 @dataclass(frozen=True)
 class Document:
+    """One entry's document: plain text, or (``blinded``) each field's tokens joined by
+    spaces, with the prefix tokens in ``prefixes``."""
+
     entry_id: int
     owner_id: int
     title: str
     body: str
     tags: str
     extra: str
+    prefixes: str = ""
+    blinded: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,27 +102,25 @@ class SearchBackend(ABC):
                                 "NOT IN (SELECT id FROM entries)"))
 
     @abstractmethod
-    def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
-        """``(entry_id, score)`` of the owner's documents matching every group and no
-        excluded term; higher scores are better matches. ``groups`` is not empty."""
+    def ranked(self, owner_id: int, query: IndexQuery) -> Subquery:
+        """``(entry_id, score)`` of the owner's documents matching ``query``; higher
+        scores are better matches. ``query.groups`` is not empty."""
 
     @abstractmethod
-    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
-                  excluded: Sequence[Term], limit: int) -> bool:
-        """Whether more than ``limit`` of the owner's documents match every group and no
-        excluded term; reads no more than ``limit + 1`` of them. ``groups`` is not empty."""
+    def more_than(self, connection: Connection, owner_id: int, query: IndexQuery,
+                  limit: int) -> bool:
+        """Whether more than ``limit`` of the owner's documents match ``query``; reads
+        no more than ``limit + 1`` of them. ``query.groups`` is not empty."""
 
     @abstractmethod
-    def matches(self, entry_id: ColumnElement[int], groups: Groups,
-                excluded: Sequence[Term]) -> ColumnElement[bool]:
+    def matches(self, entry_id: ColumnElement[int], query: IndexQuery) -> ColumnElement[bool]:
         """A condition for a statement on one owner's entries: the document of
-        ``entry_id`` matches every group and no excluded term. ``groups`` is not empty."""
+        ``entry_id`` matches ``query``. ``query.groups`` is not empty."""
 
     @abstractmethod
-    def lacks_all(self, entry_id: ColumnElement[int],
-                  terms: Sequence[Term]) -> ColumnElement[bool]:
+    def lacks_all(self, entry_id: ColumnElement[int], query: IndexQuery) -> ColumnElement[bool]:
         """A condition for a statement on one owner's entries: the document of
-        ``entry_id`` contains none of ``terms`` (not empty)."""
+        ``entry_id`` contains none of ``query.excluded`` (not empty)."""
 
     def health(self, query: Callable[[str], Sequence]) -> IndexHealth:
         """Count documents against entries. ``query`` runs one SQL statement and returns
@@ -134,7 +144,11 @@ class SearchBackend(ABC):
 
 
 class SQLiteIndex(SearchBackend):
-    """FTS5 with the unicode61 tokenizer (diacritics removed); ranked by bm25."""
+    """FTS5 with the unicode61 tokenizer (diacritics removed); ranked by bm25.
+
+    Plain words are matched in the four text columns, a prefix by FTS5's own prefix
+    search. Digests need no column filter: a word's digest is never in ``prefixes``
+    and a beginning's never elsewhere, and bm25 gives ``prefixes`` no weight."""
 
     documents = "entries_fts"
     key = "rowid"
@@ -147,9 +161,10 @@ class SQLiteIndex(SearchBackend):
                                {"ids": entry_ids[start:start + BATCH]})
 
     def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
-        statement = text("INSERT INTO entries_fts (rowid, title, body, tags, extra, owner_id) "
-                         "VALUES (:entry_id, :title, :body, :tags, :extra, :owner_id)")
-        _in_batches(connection, statement, documents)
+        statement = text("INSERT INTO entries_fts "
+                         "(rowid, title, body, tags, extra, prefixes, owner_id) VALUES "
+                         "(:entry_id, :title, :body, :tags, :extra, :prefixes, :owner_id)")
+        _in_batches(connection, statement, (_row(document) for document in documents))
 
     # The owner of a document is read from its entry, which the search reads anyway,
     # not from the FTS5 table, which keeps it in a table of its own (one more lookup for
@@ -158,17 +173,18 @@ class SQLiteIndex(SearchBackend):
     OWN_MATCHES = ("FROM entries_fts CROSS JOIN entries AS owning ON owning.id = entries_fts.rowid "
               "WHERE entries_fts MATCH :match AND owning.owner_id = :owner")
 
-    def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
-        # bm25 weighs title, body, tags, extra: a word in the title counts most.
+    def ranked(self, owner_id: int, query: IndexQuery) -> Subquery:
+        # bm25 weighs title, body, tags, extra: a word in the title counts most. The
+        # beginnings of words count for nothing (whole words rank a prefix's matches).
         sql = text("SELECT entries_fts.rowid AS entry_id, "
-                   f"-bm25(entries_fts, 10.0, 1.0, 4.0, 1.0) AS score {self.OWN_MATCHES}")
-        return _scored(sql.bindparams(match=self._match(groups, excluded), owner=owner_id))
+                   f"-bm25(entries_fts, 10.0, 1.0, 4.0, 1.0, 0.0) AS score {self.OWN_MATCHES}")
+        return _scored(sql.bindparams(match=self._match(query), owner=owner_id))
 
-    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
-                  excluded: Sequence[Term], limit: int) -> bool:
+    def more_than(self, connection: Connection, owner_id: int, query: IndexQuery,
+                  limit: int) -> bool:
         # Counting everyone's matches reads the index alone. When everyone's are few,
-        # the owner's are too.
-        rows = {"match": self._match(groups, excluded), "rows": limit + 1}
+        # the owner's are too (and digests match no one else's words).
+        rows = {"match": self._match(query), "rows": limit + 1}
         everyone = text("SELECT count(*) FROM (SELECT 1 FROM entries_fts "
                         "WHERE entries_fts MATCH :match LIMIT :rows)")
         if connection.scalar(everyone, rows) <= limit:
@@ -178,37 +194,60 @@ class SQLiteIndex(SearchBackend):
 
     # One list of matching ids, built once per statement: FTS5 finds each word's
     # documents quickly in bulk, while a lookup per entry costs as much as a whole query.
-    def matches(self, entry_id: ColumnElement[int], groups: Groups,
-                excluded: Sequence[Term]) -> ColumnElement[bool]:
-        return entry_id.in_(self._ids(self._match(groups, excluded)))
+    def matches(self, entry_id: ColumnElement[int], query: IndexQuery) -> ColumnElement[bool]:
+        return entry_id.in_(self._ids(self._match(query)))
 
-    def lacks_all(self, entry_id: ColumnElement[int],
-                  terms: Sequence[Term]) -> ColumnElement[bool]:
-        return entry_id.not_in(self._ids(f"{self.COLUMNS} : {self._any(terms)}"))
+    def lacks_all(self, entry_id: ColumnElement[int], query: IndexQuery) -> ColumnElement[bool]:
+        return entry_id.not_in(self._ids(self._scoped(self._any(query.excluded), query)))
+
+    _DIGESTS = re.compile(r"(?:[0-9a-f]{12}(?:[0-9a-f]{8})? ?)*")
+
+    def digest_documents(self, connection: Connection, entry_ids: list[int]) -> list[Document]:
+        """The stored documents of ``entry_ids`` that hold digests (an encrypted
+        journal's), as they were written, for copying into another database: FTS5 keeps
+        the text it was given."""
+        found = []
+        for start in range(0, len(entry_ids), BATCH):
+            rows = connection.execute(
+                text("SELECT rowid, owner_id, title, body, tags, extra, prefixes "
+                     "FROM entries_fts WHERE rowid IN :ids")
+                .bindparams(bindparam("ids", expanding=True)),
+                {"ids": entry_ids[start:start + BATCH]})
+            for entry_id, owner_id, *fields in rows:
+                if any(fields) and all(self._DIGESTS.fullmatch(value) for value in fields):
+                    found.append(Document(entry_id, int(owner_id), *fields, blinded=True))
+        return found
 
     @staticmethod
     def _ids(match: str) -> TextualSelect:
         sql = text("SELECT rowid FROM entries_fts WHERE entries_fts MATCH :match")
         return sql.bindparams(match=match).columns(column("entry_id", Integer))
 
-    def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
-        expression = " AND ".join(self._any(group) for group in groups)
-        if excluded:
-            expression = f"({expression}) NOT {self._any(excluded)}"
-        return f"{self.COLUMNS} : ({expression})"
+    def _match(self, query: IndexQuery) -> str:
+        expression = " AND ".join(self._any(group) for group in query.groups)
+        if query.excluded:
+            expression = f"({expression}) NOT {self._any(query.excluded)}"
+        return self._scoped(f"({expression})", query)
+
+    def _scoped(self, expression: str, query: IndexQuery) -> str:
+        return expression if query.blinded else f"{self.COLUMNS} : {expression}"
 
     @staticmethod
-    def _term(term: Term) -> str:
-        phrase = '"' + " ".join(words_of(term.text)) + '"'
-        return phrase + "*" if term.prefix else phrase
+    def _term(lookup: Lookup) -> str:
+        phrase = '"' + " ".join(lookup.words) + '"'
+        if lookup.stem:
+            return f'({phrase} OR "{lookup.stem}")'
+        return phrase + "*" if lookup.prefix else phrase
 
-    def _any(self, terms: Iterable[Term]) -> str:
-        return "(" + " OR ".join(self._term(term) for term in terms) + ")"
+    def _any(self, lookups: Iterable[Lookup]) -> str:
+        return "(" + " OR ".join(self._term(lookup) for lookup in lookups) + ")"
 
 
 class PostgresIndex(SearchBackend):
-    """A ``tsvector`` per entry in the ``simple`` configuration over searchable text
-    (title weighted A, tags B); ranked by ``ts_rank_cd``."""
+    """A ``tsvector`` per entry (title weighted A, tags B), ranked by ``ts_rank_cd``,
+    and a second one of prefix tokens, never ranked. Plain words go through the
+    ``simple`` configuration; digests are written and looked up as they are (the text
+    parser would split some of them at an ``e`` between digits)."""
 
     documents = "search_documents"
     key = "entry_id"
@@ -217,68 +256,136 @@ class PostgresIndex(SearchBackend):
         connection.execute(text("DELETE FROM search_documents WHERE entry_id = ANY(:ids)"),
                            {"ids": list(entry_ids)})
 
+    PLAIN = text(
+        "INSERT INTO search_documents (entry_id, owner_id, document, prefixes) VALUES "
+        "(:entry_id, :owner_id, setweight(to_tsvector('simple', :title), 'A') || "
+        "setweight(to_tsvector('simple', :tags), 'B') || "
+        "to_tsvector('simple', :body) || to_tsvector('simple', :extra), ''::tsvector) "
+        "ON CONFLICT (entry_id) DO UPDATE SET owner_id = excluded.owner_id, "
+        "document = excluded.document, prefixes = excluded.prefixes")
+    BLINDED = text(
+        "INSERT INTO search_documents (entry_id, owner_id, document, prefixes) VALUES "
+        "(:entry_id, :owner_id, CAST(:document AS tsvector), CAST(:prefixes AS tsvector)) "
+        "ON CONFLICT (entry_id) DO UPDATE SET owner_id = excluded.owner_id, "
+        "document = excluded.document, prefixes = excluded.prefixes")
+
     def insert(self, connection: Connection, documents: Iterable[Document]) -> None:
-        statement = text(
-            "INSERT INTO search_documents (entry_id, owner_id, document) VALUES (:entry_id, "
-            ":owner_id, setweight(to_tsvector('simple', :title), 'A') || "
-            "setweight(to_tsvector('simple', :tags), 'B') || "
-            "to_tsvector('simple', :body) || to_tsvector('simple', :extra)) "
-            "ON CONFLICT (entry_id) DO UPDATE SET owner_id = excluded.owner_id, "
-            "document = excluded.document")
-        normalized = (Document(d.entry_id, d.owner_id, searchable(d.title), searchable(d.body),
-                               searchable(d.tags), searchable(d.extra)) for d in documents)
-        _in_batches(connection, statement, normalized)
+        plain, blinded = self.PLAIN, self.BLINDED
+        batches: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
+        for document in documents:
+            batch = batches[document.blinded]
+            batch.append(_tsvectors(document) if document.blinded else {
+                "entry_id": document.entry_id, "owner_id": document.owner_id,
+                "title": searchable(document.title), "body": searchable(document.body),
+                "tags": searchable(document.tags), "extra": searchable(document.extra)})
+            if len(batch) >= BATCH:
+                connection.execute(blinded if document.blinded else plain, batch)
+                batch.clear()
+        for is_blinded, batch in batches.items():
+            if batch:
+                connection.execute(blinded if is_blinded else plain, batch)
 
-    def ranked(self, owner_id: int, groups: Groups, excluded: Sequence[Term]) -> Subquery:
-        sql = text(
-            "SELECT entry_id, ts_rank_cd(document, query) AS score "
-            "FROM search_documents, to_tsquery('simple', :match) AS query "
-            "WHERE owner_id = :owner AND document @@ query")
-        return _scored(sql.bindparams(match=self._match(groups, excluded), owner=owner_id))
+    def ranked(self, owner_id: int, query: IndexQuery) -> Subquery:
+        score = func.ts_rank_cd(_DOCUMENTS.c.document,
+                                self._tsquery(self._ranking(query), query), type_=Float)
+        return (select(_DOCUMENTS.c.entry_id, score.label("score"))
+                .where(_DOCUMENTS.c.owner_id == owner_id, self._condition(query))
+                .subquery("ranked"))
 
-    def more_than(self, connection: Connection, owner_id: int, groups: Groups,
-                  excluded: Sequence[Term], limit: int) -> bool:
-        sql = text("SELECT count(*) FROM (SELECT 1 FROM search_documents "
-                   "WHERE owner_id = :owner AND document @@ to_tsquery('simple', :match) "
-                   "LIMIT :rows) AS bounded")
-        return connection.scalar(sql, {"owner": owner_id, "rows": limit + 1,
-                                       "match": self._match(groups, excluded)}) > limit
+    def more_than(self, connection: Connection, owner_id: int, query: IndexQuery,
+                  limit: int) -> bool:
+        bounded = (select(literal_column("1"))
+                   .where(_DOCUMENTS.c.owner_id == owner_id, self._condition(query))
+                   .limit(limit + 1).subquery("bounded"))
+        return connection.scalar(select(func.count()).select_from(bounded)) > limit
 
     # Correlated on the entry: the planner may then walk the owner's entries in order and
     # look up each one's document by its key, stopping at the page (NOT IN would read
     # every matching document first).
-    def matches(self, entry_id: ColumnElement[int], groups: Groups,
-                excluded: Sequence[Term]) -> ColumnElement[bool]:
-        return self._holding(entry_id, self._match(groups, excluded))
+    def matches(self, entry_id: ColumnElement[int], query: IndexQuery) -> ColumnElement[bool]:
+        return exists().where(_DOCUMENTS.c.entry_id == entry_id, self._condition(query))
 
-    def lacks_all(self, entry_id: ColumnElement[int],
-                  terms: Sequence[Term]) -> ColumnElement[bool]:
-        return ~self._holding(entry_id, self._any(terms))
+    def lacks_all(self, entry_id: ColumnElement[int], query: IndexQuery) -> ColumnElement[bool]:
+        return ~exists().where(_DOCUMENTS.c.entry_id == entry_id,
+                               self._any_condition(query.excluded, query))
+
+    def _condition(self, query: IndexQuery) -> ColumnElement[bool]:
+        """The documents matching ``query``: one ``@@`` on the words as before, unless
+        a prefix of an encrypted journal asks the prefix tokens too."""
+        if not query.has_stems:
+            expression = " & ".join(self._any(group, query) for group in query.groups)
+            if query.excluded:
+                expression += " & !" + self._any(query.excluded, query)
+            return _DOCUMENTS.c.document.bool_op("@@")(self._tsquery(expression, query))
+        conditions = [self._any_condition(group, query) for group in query.groups]
+        if query.excluded:
+            conditions.append(~self._any_condition(query.excluded, query))
+        return and_(*conditions)
+
+    def _any_condition(self, lookups: Sequence[Lookup],
+                       query: IndexQuery) -> ColumnElement[bool]:
+        condition = _DOCUMENTS.c.document.bool_op("@@")(
+            self._tsquery(self._any(lookups, query), query))
+        stems = [f"'{lookup.stem}'" for lookup in lookups if lookup.stem]
+        if not stems:
+            return condition
+        in_prefixes = _DOCUMENTS.c.prefixes.bool_op("@@")(
+            self._tsquery(" | ".join(stems), query))
+        return or_(condition, in_prefixes)
+
+    def _ranking(self, query: IndexQuery) -> str:
+        """The words that rank a match: the query itself, or with prefix tokens every
+        whole word it asks for (the prefix tokens are not in ``document``)."""
+        if not query.has_stems:
+            expression = " & ".join(self._any(group, query) for group in query.groups)
+            if query.excluded:
+                expression += " & !" + self._any(query.excluded, query)
+            return expression
+        return self._any([lookup for group in query.groups for lookup in group], query)
 
     @staticmethod
-    def _holding(entry_id: ColumnElement[int], match: str) -> ColumnElement[bool]:
-        query = func.to_tsquery(literal_column("'simple'"), match)
-        return exists().where(_DOCUMENTS.c.entry_id == entry_id,
-                              _DOCUMENTS.c.document.bool_op("@@")(query))
-
-    def _match(self, groups: Groups, excluded: Sequence[Term]) -> str:
-        expression = " & ".join(self._any(group) for group in groups)
-        if excluded:
-            expression += " & !" + self._any(excluded)
-        return expression
+    def _tsquery(expression: str, query: IndexQuery) -> ColumnElement:
+        if query.blinded:
+            return cast(expression, TSQUERY)
+        return func.to_tsquery(literal_column("'simple'"), expression)
 
     @staticmethod
-    def _term(term: Term) -> str:
-        words = words_of(term.text)
-        if term.prefix:
+    def _term(lookup: Lookup, query: IndexQuery) -> str:
+        words = [f"'{word}'" for word in lookup.words] if query.blinded else list(lookup.words)
+        if lookup.prefix:
             words[-1] += ":*"
         return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
-    def _any(self, terms: Iterable[Term]) -> str:
-        return "(" + " | ".join(self._term(term) for term in terms) + ")"
+    def _any(self, lookups: Iterable[Lookup], query: IndexQuery) -> str:
+        return "(" + " | ".join(self._term(lookup, query) for lookup in lookups) + ")"
 
 
-_DOCUMENTS = table("search_documents", column("entry_id", Integer), column("document"))
+_DOCUMENTS = table("search_documents", column("entry_id", Integer), column("owner_id", Integer),
+                   column("document"), column("prefixes"))
+
+MAX_POSITION = 16383  # PostgreSQL keeps positions up to this; later words share it
+MAX_POSITIONS = 256  # and this many positions of one lexeme
+
+
+def _tsvectors(document: Document) -> dict[str, Any]:
+    """The row of a document of digests: ``tsvector`` literals numbered as
+    ``to_tsvector`` numbers the fields joined with ``||`` (title A, tags B, body, extra)."""
+    spots: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    at = 0
+    for tokens, weight in ((document.title, "A"), (document.tags, "B"),
+                           (document.body, ""), (document.extra, "")):
+        for token in tokens.split():
+            at += 1
+            position = min(at, MAX_POSITION)
+            held = spots.setdefault(token, [])
+            if last.get(token) != position and len(held) < MAX_POSITIONS:
+                held.append(f"{position}{weight}")
+                last[token] = position
+    return {"entry_id": document.entry_id, "owner_id": document.owner_id,
+            "document": " ".join(f"{token}:{','.join(held)}" for token, held in spots.items()),
+            "prefixes": document.prefixes}
+
 
 BACKENDS: dict[str, type[SearchBackend]] = {"sqlite": SQLiteIndex, "postgresql": PostgresIndex}
 INDEX_TABLES = tuple(backend.documents for backend in BACKENDS.values())
@@ -294,11 +401,17 @@ def _scored(sql: TextClause) -> Subquery:
     return sql.columns(column("entry_id", Integer), column("score", Float)).subquery("ranked")
 
 
+def _row(document: Document) -> dict[str, Any]:
+    return {"entry_id": document.entry_id, "owner_id": document.owner_id,
+            "title": document.title, "body": document.body, "tags": document.tags,
+            "extra": document.extra, "prefixes": document.prefixes}
+
+
 def _in_batches(connection: Connection, statement: TextClause,
-                documents: Iterable[Document]) -> None:
+                rows: Iterable[dict[str, Any]]) -> None:
     batch: list[dict[str, Any]] = []
-    for document in documents:
-        batch.append(document.__dict__)
+    for row in rows:
+        batch.append(row)
         if len(batch) >= BATCH:
             connection.execute(statement, batch)
             batch = []

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from journal.database import reading
 from journal.extensions import db
 from journal.fulltext.backends import INDEX_TABLES
 from journal.fulltext.index import rebuild_index
@@ -66,6 +67,7 @@ class CopyResult:
     counts: dict[str, int]
     indexed: int
     seconds: float
+    unindexed: int = 0  # entries of encrypted journals without a document to carry over
 
 
 def copy_to_postgres(app: Flask, raw_url: str,
@@ -100,12 +102,14 @@ def copy_to_postgres(app: Flask, raw_url: str,
     target_engine = create_engine(url, poolclass=NullPool)
     try:
         migrate_to_newest(app, target_engine)
-        with target_engine.begin() as target, source_engine.connect() as source:
+        # The source is only read, by its connection and by the session (the search
+        # index reads entries through it): neither may take SQLite's write lock.
+        with reading(), target_engine.begin() as target, source_engine.connect() as source:
             _refuse_filled(target, shown)
             counts = _copy_rows(source, target, progress)
             _reset_sequences(target)
             progress("Rebuilding the search index...")
-            indexed = rebuild_index(target)
+            indexed = rebuild_index(target, carry_from=source)
             _compare_counts(target, counts)
             source.rollback()
     except (SQLAlchemyError, CommandError) as error:
@@ -114,7 +118,9 @@ def copy_to_postgres(app: Flask, raw_url: str,
         ) from None
     finally:
         target_engine.dispose()
-    return CopyResult(shown, counts, indexed, time.perf_counter() - started)
+    return CopyResult(shown, counts, indexed.written + indexed.carried,
+                      time.perf_counter() - started,
+                      unindexed=sum(indexed.skipped.values()) - indexed.carried)
 
 
 def migrate_to_newest(app: Flask, engine: Engine) -> None:

@@ -7,7 +7,7 @@ and anything reinterpreted is explained in ``ParsedQuery.notes``.
 - ``"a phrase"``: the words next to each other; an unclosed quote takes the rest of the input;
 - ``a OR b``: either (uppercase ``OR`` only; ``AND`` is implicit and ignored);
 - ``-word``, ``-"a phrase"``: entries containing them are left out;
-- ``deploy*``: a single word as a prefix;
+- ``deploy*``: a single word as a prefix, of two letters or more;
 - ``tag:work``, ``before:2026-01-01``, ``after:2025-12``, ``is:win``, ``is:starred``,
   ``is:reframe``: filters (keys and ``is:`` values in any case).
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from journal.fulltext.terms import Term, words_of
+from journal.fulltext.tokens import MIN_PREFIX
 from journal.tags.names import InvalidTag, canonical_tag
 
 QUOTES = '"\u201c\u201d\u201e'  # straight quotes, and the curly ones phones type
@@ -72,12 +73,18 @@ def _tokens(text: str):
 
 
 def _word_term(raw: str, notes: list[str]) -> Term:
-    """The term for an unquoted token; a trailing * makes a single word a prefix."""
+    """The term for an unquoted token; a trailing * makes a single word of two letters
+    or more a prefix."""
     if not raw.endswith("*"):
         return Term(raw)
     stem = raw.rstrip("*")
-    if len(words_of(stem)) == 1:
+    words = words_of(stem)
+    if len(words) == 1 and len(words[0]) >= MIN_PREFIX:
         return Term(stem, prefix=True)
+    if len(words) == 1:
+        notes.append(f"The * in {raw} needs {MIN_PREFIX} letters or more before it, "
+                     f"so {stem} was searched as a whole word.")
+        return Term(stem)
     if words_of(stem):
         notes.append(f"The * in {raw} works on a single word only, so it was ignored.")
     return Term(stem)

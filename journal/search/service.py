@@ -10,6 +10,10 @@ found by walking the owner's entries from the newest and stopping at the page (S
 lists the matching ids from its index first, which is quick even for tens of
 thousands). The choice counts the owner's matches only, never anyone else's.
 
+The words are looked up as the owner's index holds them (:mod:`journal.fulltext.tokens`):
+an encrypted journal's as keyed digests, made with the key this request holds; without
+it, no word can be looked up, and a search by words finds nothing.
+
 Every statement starts from :func:`journal.ownership.owned`; the index lookups that
 rank or count filter on the owner too, and the conditions on matching documents only
 ever narrow the owner's own entries. So another user's words can never be matched,
@@ -26,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from journal.extensions import db
 from journal.fulltext.backends import backend_for
 from journal.fulltext.terms import words_of
+from journal.fulltext.tokens import vocabulary
 from journal.models import REFRAME, Entry, Reframe, User
 from journal.ownership import owned
 from journal.search.query import ParsedQuery, parse_query
@@ -96,13 +101,15 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
     backend = backend_for(db.session.get_bind())
     results = SearchResults(parsed=parsed, page=page, rank_limit=RANK_LIMIT,
                             count_limit=COUNT_LIMIT)
-    if statement is None:
-        return results
+    words = vocabulary(owner.id)
+    if statement is None or (words.locked and (parsed.has_text or parsed.excluded)):
+        return results  # no entry can pass, or no word can be looked up without the key
+    index_query = words.query(parsed.groups, parsed.excluded)
     if parsed.has_text:
         results.too_common = backend.more_than(db.session.connection(), owner.id,
-                                               parsed.groups, parsed.excluded, RANK_LIMIT)
+                                               index_query, RANK_LIMIT)
     if parsed.has_text and not results.too_common:
-        ranked = backend.ranked(owner.id, parsed.groups, parsed.excluded)
+        ranked = backend.ranked(owner.id, index_query)
         # The ids of every match are sorted anyway: reading up to COUNT_LIMIT of them
         # counts the matches for little more than the page costs.
         ids = db.session.connection().scalars(  # plain ids: no ORM work per row
@@ -113,10 +120,9 @@ def search(owner: User, query: str, filters: SearchFilters | None = None, *, pag
         entries = _in_order(owner, ids[offset:offset + per_page + 1])
     else:
         if parsed.has_text:
-            statement = statement.where(
-                backend.matches(Entry.id, parsed.groups, parsed.excluded))
+            statement = statement.where(backend.matches(Entry.id, index_query))
         elif parsed.excluded:
-            statement = statement.where(backend.lacks_all(Entry.id, parsed.excluded))
+            statement = statement.where(backend.lacks_all(Entry.id, index_query))
         entries = list(db.session.scalars(
             statement.options(selectinload(Entry.tags))
             .order_by(Entry.created_at.desc(), Entry.id.desc())
