@@ -16,20 +16,35 @@ from journal.sealing.batches import checkpoint, seal_for_a_while, seal_next_batc
 
 def init_app(app: Flask) -> None:
     app.before_request(_seal_a_batch)
+    app.extensions[CHECKPOINT_PENDING] = False
+
+
+CHECKPOINT_PENDING = "journal.sealing.checkpoint_pending"
+
+
+def _truncate_the_log() -> None:
+    """Truncate SQLite's log after a journal was sealed; while readers hold it back, the
+    next request of this process tries again."""
+    db.session.commit()  # this request's own read would hold the log back
+    current_app.extensions[CHECKPOINT_PENDING] = not checkpoint()
 
 
 def seal_at_sign_in(owner: User) -> None:
     """Seal ``owner``'s journal for a moment while they sign in (the rest follows, a
     batch per request). A failure here is logged and never keeps anyone out."""
     try:
-        seal_for_a_while(owner, current_app.config["SEALING_SECONDS_AT_SIGN_IN"])
+        if seal_for_a_while(owner, current_app.config["SEALING_SECONDS_AT_SIGN_IN"]):
+            _truncate_the_log()
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("Sealing a journal at sign-in stopped; it will resume")
 
 
 def _seal_a_batch() -> None:
-    """For a signed-in owner whose journal is still partly plain: seal one batch."""
+    """For a signed-in owner whose journal is still partly plain: seal one batch (and
+    retry truncating the log, if a sealing left that to do)."""
+    if current_app.extensions.get(CHECKPOINT_PENDING):
+        _truncate_the_log()
     if not current_user.is_authenticated or current_user.sealed_at is not None:
         return
     if not keyring.holds(current_user.id):
@@ -38,7 +53,7 @@ def _seal_a_batch() -> None:
         left = seal_next_batch(current_user)
         db.session.commit()
         if not left:
-            checkpoint()
+            _truncate_the_log()
     except SQLAlchemyError:  # busy, most likely: the next request tries again
         db.session.rollback()
         current_app.logger.exception("Sealing a batch stopped; it will be retried")

@@ -6,6 +6,7 @@ import time
 from sqlalchemy import Select, func, insert, literal, or_, select, text
 
 from journal.crypto.rows import GENERATION_BYTES
+from journal.database import BUSY_TIMEOUT_MS
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
@@ -87,8 +88,6 @@ def seal_for_a_while(owner: User, seconds: float) -> bool:
     while owner.sealed_at is None and time.monotonic() < deadline:
         seal_next_batch(owner)
         db.session.commit()
-    if owner.sealed_at is not None:
-        checkpoint()
     return owner.sealed_at is not None
 
 
@@ -102,16 +101,26 @@ def clear_plain_traces() -> None:
         connection.execute(text("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')"))
 
 
-def checkpoint() -> None:
+CHECKPOINT_WAIT_MS = 1000
+
+
+def checkpoint() -> bool:
     """Copy the write-ahead log into the database file and truncate it (SQLite), so old
-    page images holding plain text leave the log too. Call after committing."""
+    page images holding plain text leave the log too. Call after committing. Waits at
+    most :data:`CHECKPOINT_WAIT_MS` for readers to finish; ``False`` when some still
+    read (the log is then truncated at a later checkpoint, and SQLite reuses it from
+    its start once every reader has moved on)."""
     if db.engine.dialect.name != "sqlite":
-        return
+        return True
     raw = db.engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        connection = raw.driver_connection
+        connection.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     finally:
         raw.close()
+    return not busy
 
 
 # --- generations: after an administrator's password reset ------------------------------------
