@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from journal.database import reading
 from journal.extensions import db
 from journal.fulltext.backends import INDEX_TABLES
 from journal.fulltext.index import rebuild_index
@@ -75,8 +76,10 @@ def copy_to_postgres(app: Flask, raw_url: str,
     The target is migrated to the newest schema first (which also syncs the built-in
     prompts; they are replaced by the source's). Then, in one transaction on the
     target: refuse if it holds any account or entry, copy every table's rows in
-    foreign-key order in batches with their primary keys, move the id sequences past
-    the copied ids, rebuild the search index and compare the counts. Anything failing
+    foreign-key order in batches with their primary keys (sealed rows byte for byte:
+    their ``uid``, ``sealed`` and ``name_key`` are copied as stored, never opened),
+    move the id sequences past the copied ids, rebuild the search index and compare
+    the counts. Anything failing
     rolls it all back. The source is read in one transaction, so the copy is one
     moment of the journal; stop the site first so nothing written later is left behind.
     """
@@ -100,7 +103,9 @@ def copy_to_postgres(app: Flask, raw_url: str,
     target_engine = create_engine(url, poolclass=NullPool)
     try:
         migrate_to_newest(app, target_engine)
-        with target_engine.begin() as target, source_engine.connect() as source:
+        # The source is only read, by this connection and by the session the search
+        # index is rebuilt from: neither may hold SQLite's write lock, or the other waits.
+        with reading(), target_engine.begin() as target, source_engine.connect() as source:
             _refuse_filled(target, shown)
             counts = _copy_rows(source, target, progress)
             _reset_sequences(target)
@@ -113,6 +118,7 @@ def copy_to_postgres(app: Flask, raw_url: str,
             f"Copying into {shown} failed and nothing was kept: {_first_line(error)}"
         ) from None
     finally:
+        db.session.rollback()
         target_engine.dispose()
     return CopyResult(shown, counts, indexed, time.perf_counter() - started)
 
