@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import select, update
 
 from journal.auth.keys import make_recovery_key
+from journal.auth.tokens import create_password_reset, use_password_reset
 from journal.crypto import keyring
 from journal.database import reading
 from journal.entries.services import create_entry
@@ -285,3 +286,34 @@ def test_the_command_says_how_many_entries_did_not_open(app, user, marked, tmp_p
     assert "1 entry could not be opened" in result.output
     with zipfile.ZipFile(target) as archive:
         assert "2024/2024-02-03-0900-damaged-entry.md" in archive.namelist()
+
+
+def test_after_a_reset_link_the_old_entries_export_as_locked_placeholders(
+        app, client, login, runner, user, marked, tmp_path):
+    old_recovery = make_recovery_key(user, keyring.data_key(user.id))
+    reset, _ = create_password_reset(user)
+    use_password_reset(reset, "a brand new long passphrase")
+    db.session.commit()
+    assert login("ana", "a brand new long passphrase").status_code == 302
+    client.post("/entries/new", data={"title": "Since the reset", "body": "Fresh words.",
+                                      "tags": ""})
+    keyring.forget(user.id)
+
+    target = tmp_path / "ana.json"
+    result = runner.invoke(export_command, ["--user", "ana", "--output", str(target),
+                                            "--password-stdin"],
+                           input="a brand new long passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert "Wrote 4 entries" in result.output and "3 entries" in result.output
+    document = json.loads(target.read_text())
+    assert [entry["unreadable"] for entry in document["entries"][:3]] == ["locked"] * 3
+    assert "your recovery key" in document["entries"][0]["body"]
+    assert document["entries"][3]["title"] == "Since the reset"
+    assert "quasarfjord" not in target.read_text().lower()
+
+    keyring.forget(user.id)
+    result = runner.invoke(export_command, ["--user", "ana", "--output", str(tmp_path / "b"),
+                                            "--recovery-key", "--password-stdin"],
+                           input=old_recovery + "\n")
+    assert result.exit_code == 1
+    assert "before a password reset" in result.output and "Settings" in result.output
