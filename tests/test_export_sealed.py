@@ -20,7 +20,7 @@ from journal.exports.batches import EntryReader, ExportOwner
 from journal.exports.cli import export_command
 from journal.exports.formats import FORMATS
 from journal.extensions import db
-from journal.models import Entry, Prompt, Reframe, Tag
+from journal.models import AccountKey, Entry, Prompt, Reframe, Tag
 from journal.prompts.services import create_own_prompt
 from tests.conftest import PASSWORD
 
@@ -317,3 +317,22 @@ def test_after_a_reset_link_the_old_entries_export_as_locked_placeholders(
                            input=old_recovery + "\n")
     assert result.exit_code == 1
     assert "before a password reset" in result.output and "Settings" in result.output
+
+
+def test_an_account_from_before_encryption_exports_without_a_password(app, user, tmp_path):
+    db.session.delete(db.session.get(AccountKey, user.id))
+    db.session.commit()
+    keyring.forget(user.id)
+    create_entry(user, title="From before", body="Plain words of old.", tags=[("old", "Old")],
+                 created_at=at("2020-01-01T09:00:00"))
+    db.session.commit()
+    assert db.session.execute(select(Entry.__table__.c.sealed)).scalar_one() is None
+
+    target = tmp_path / "ana.json"
+    result = app.test_cli_runner().invoke(export_command, ["--user", "ana", "--output",
+                                                           str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Password" not in result.output
+    document = json.loads(target.read_text())
+    assert document["entries"][0]["body"] == "Plain words of old."
+    assert document["tags"][0]["display_name"] == "Old"
