@@ -36,7 +36,8 @@ def prepare(folder: Path, sizes: dict[str, int]) -> None:
         subprocess.run([*FLASK, "create-user", name, "--password-stdin"], cwd=ROOT, env=env,
                        input=PASSWORD + "\n", text=True, check=True, capture_output=True)
         subprocess.run([*FLASK, "demo-data", "--user", name, "--entries", str(count),
-                        "--seed", "1"], cwd=ROOT, env=env, check=True, capture_output=True)
+                        "--seed", "1", "--password-stdin"], cwd=ROOT, env=env,
+                       input=PASSWORD + "\n", text=True, check=True, capture_output=True)
         print(f"demo-data: {count:,} entries for {name} in "
               f"{time.perf_counter() - started:.1f} s")
     os.environ.update(env)

@@ -65,13 +65,13 @@ def main() -> None:
         run(env, "db", "upgrade")
         new_user(env, "source")
         baseline = run(env, "demo-data", "--user", "source", "--entries", str(count),
-                       "--seed", "1")
+                       "--seed", "1", "--password-stdin", stdin=PASSWORD + "\n")
         files = {}
         for fmt, suffix in (("json", ".json"), ("jrnl", "-jrnl.json"),
                             ("markdown", "-markdown.zip")):
             files[fmt] = folder / f"export{suffix}"
             run(env, "export", "--user", "source", "--format", fmt, "--output",
-                str(files[fmt]))
+                str(files[fmt]), "--password-stdin", stdin=PASSWORD + "\n")
         files["dayone"] = folder / "dayone.json"
         day_one_file(files["jrnl"], files["dayone"])
 

@@ -30,7 +30,7 @@ def prepare(folder: Path, entries: int) -> None:
     for command, stdin in ((["db", "upgrade"], None),
                            (["create-user", "bench", "--password-stdin"], PASSWORD + "\n"),
                            (["demo-data", "--user", "bench", "--entries", str(entries),
-                             "--seed", "1"], None)):
+                             "--seed", "1", "--password-stdin"], PASSWORD + "\n")):
         subprocess.run([*FLASK, *command], cwd=ROOT, env=env, input=stdin, text=True,
                        check=True, capture_output=True)
     os.environ.update(env)

@@ -17,7 +17,7 @@ flask=(.venv/bin/flask --app journal)
 
 "${flask[@]}" db upgrade >/dev/null 2>&1
 echo "$password" | "${flask[@]}" create-user bench --password-stdin >/dev/null
-"${flask[@]}" demo-data --user bench --entries "$entries" --seed 1
+echo "$password" | "${flask[@]}" demo-data --user bench --entries "$entries" --seed 1 --password-stdin
 
 PORT=$port .venv/bin/gunicorn -c gunicorn.conf.py --access-logfile /dev/null \
     >"$work/gunicorn.log" 2>&1 &

@@ -166,8 +166,12 @@ def fill(checkout: Checkout, env: dict, entries: int, years: int) -> None:
     if "--years" not in checkout.flask(env, "demo-data", "--help"):
         filler = Checkout(ROOT)
         print(f"  the checkout's demo-data has no --years: {ROOT}'s fills the database")
+    # A sealed journal's demo data is sealed under its key: the password opens it.
+    unlock = (["--password-stdin"] if "--password-stdin" in filler.flask(
+        env, "demo-data", "--help") else [])
     added = filler.flask(env, "demo-data", "--user", USERNAME, "--entries", str(entries),
-                         "--years", str(years), "--seed", "1").strip()
+                         "--years", str(years), "--seed", "1", *unlock,
+                         stdin=PASSWORD + "\n").strip()
     done = time.perf_counter()
     print(f"  fill: {done - started:.1f} s (db upgrade and create-user {prepared - started:.1f}"
           f" s, demo-data {done - prepared:.1f} s)\n  demo-data: {added}")

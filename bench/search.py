@@ -61,7 +61,8 @@ def prepare(url: str, entries: int) -> None:
                        capture_output=True)
         started = time.perf_counter()
         subprocess.run([*FLASK, "demo-data", "--user", "bench", "--entries", str(entries),
-                        "--seed", "1"], cwd=ROOT, env=env, check=True, capture_output=True)
+                        "--seed", "1", "--password-stdin"], cwd=ROOT, env=env,
+                       input=PASSWORD + "\n", text=True, check=True, capture_output=True)
         print(f"demo-data: {entries:,} entries indexed in "
               f"{time.perf_counter() - started:.1f} s")
         if not url.startswith("sqlite"):  # as autovacuum would soon after a bulk load

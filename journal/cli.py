@@ -34,6 +34,7 @@ from journal.operations.check import check_database
 from journal.operations.common import OperationError, sqlite_file
 from journal.operations.copy import copy_to_postgres, postgres_url
 from journal.prompts.sync import sync_prompts
+from journal.terminal_keys import ask_for_key
 from journal.totals import recount_owner
 
 MAX_DEMO_ENTRIES = 1_000_000
@@ -77,7 +78,7 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
 
 
 @click.command("demo-data")
-@click.option("--user", "username", required=True, help="The existing account to fill.")
+@click.option("--user", "username", required=True, help="The account to fill.")
 @click.option("--entries", "count", required=True, type=click.IntRange(1, MAX_DEMO_ENTRIES),
               help=f"How many entries to add (1 to {MAX_DEMO_ENTRIES:,}).")
 @click.option("--years", type=click.IntRange(1, MAX_YEARS), default=DEFAULT_YEARS,
@@ -85,18 +86,31 @@ def create_user_command(name: str, admin: bool, password_stdin: bool) -> None:
               help=f"How many years up to today the entries spread over (1 to {MAX_YEARS}).")
 @click.option("--seed", type=int, default=None,
               help="Seed for the random choices, for repeatable text and tags.")
+@click.option("--create", is_flag=True,
+              help="Create the account first when there is none by that name (its password "
+                   "is asked for twice, or read with --password-stdin).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the account's password from the first line of standard input "
+                   "(for scripts).")
 @with_appcontext
-def demo_data_command(username: str, count: int, years: int, seed: int | None) -> None:
+def demo_data_command(username: str, count: int, years: int, seed: int | None, create: bool,
+                      password_stdin: bool) -> None:
     """Add COUNT varied entries with tags, spread over the past YEARS years, to an account:
     wins with their part, reframes with beliefs, prompt answers and starred entries. With
-    many entries a year (a hundred thousand over ten years) there is one on every day."""
+    many entries a year (a hundred thousand over ten years) there is one on every day.
+    The entries are sealed like everything the account writes, so its password is asked
+    for (without echo) to open its journal."""
     user = find_user(username)
-    if user is None:
+    if user is None and not create:
         db.session.rollback()
         raise click.ClickException(
             f"There is no account named {username!r}. Create it first with: "
-            f"flask --app journal create-user {username}"
+            f"flask --app journal create-user {username} (or add --create)"
         )
+    if user is None:
+        user = _create_demo_account(username, password_stdin)
+    else:
+        ask_for_key(user, from_stdin=password_stdin)
     started = time.perf_counter()
     result = insert_demo_entries(user.id, count, seed=seed, years=years)
     recount_owner(user.id)
@@ -114,6 +128,27 @@ def demo_data_command(username: str, count: int, years: int, seed: int | None) -
                    f"key: flask --app journal reindex --user {username}")
 
 
+def _create_demo_account(name: str, password_stdin: bool) -> User:
+    """The new account ``name`` for demo-data ``--create``, its key held by this command."""
+    problem = username_problem(name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--user")
+    db.session.rollback()  # hold no lock while someone types (see create-user)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password, [name])
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        user = create_user(name, password)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise click.ClickException(f"The username {name!r} is taken. Choose another.") from None
+    click.echo(f"Created the account {user.display_name!r}.")
+    return user
 
 
 @click.command("sync-prompts")

@@ -11,7 +11,12 @@ leave about a quarter of the days empty (gaps of a day or a few, short streaks),
 a hundred thousand over ten years leave none, and the streak runs the whole span.
 
 The rows go in with SQLAlchemy Core bulk inserts (executemany in batches) inside the
-caller's transaction, which is what makes a hundred thousand entries take seconds.
+caller's transaction, which is what makes a hundred thousand entries take seconds. What
+the entries say is sealed here, row by row, as the models would seal it
+(:mod:`journal.models.sealed`): each row gets its random ``uid`` and its fields sealed
+under the owner's data key, which the caller must hold (:mod:`journal.crypto.keyring`),
+and its plain columns stay empty. An account without keys keeps plain columns, as the
+models do for it.
 """
 
 import random
@@ -21,6 +26,8 @@ from functools import cache
 
 from sqlalchemy import insert
 
+from journal.crypto import keyring
+from journal.crypto.rows import JournalLocked, new_uid, seal_fields
 from journal.demo_phrases import (
     CLOSINGS,
     CODENAME_SENTENCES,
@@ -46,7 +53,7 @@ from journal.demo_phrases import (
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.models import NOTE, REFRAME, Entry, EntryTag, Prompt, Reframe, Tag, utcnow
-from journal.ownership import owned_columns, visible_prompts
+from journal.ownership import owned, visible_prompts
 from journal.tags.names import canonical_tag
 from journal.words import count_words
 
@@ -211,24 +218,28 @@ def _timestamps(rng: random.Random, count: int, now: datetime, days: int) -> lis
 
 def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                         years: int = DEFAULT_YEARS, now: datetime | None = None,
-                        batch_size: int = BATCH_SIZE, connection=None) -> DemoResult:
+                        batch_size: int = BATCH_SIZE) -> DemoResult:
     """Insert ``count`` demo entries for ``owner_id``, spread over the ``years`` years up
-    to ``now``, in the session's transaction (the caller commits). Tags the owner already
-    has are reused; a new tag is created when first used, dated like the oldest entry
-    that uses it. The same ``seed``, ``years`` and ``now`` give the same entries."""
+    to ``now``, in the session's transaction (the caller commits), sealed under the
+    owner's data key, which this context must hold (:class:`JournalLocked` otherwise,
+    for an account with keys). Tags the owner already has are reused; a new tag is
+    created when first used, dated like the oldest entry that uses it. The same
+    ``seed``, ``years`` and ``now`` give the same entries."""
     if not 1 <= years <= MAX_YEARS:
         raise ValueError(f"years must be 1 to {MAX_YEARS}, not {years}")
+    if not keyring.holds(owner_id) and keyring.public_key(owner_id) is not None:
+        raise JournalLocked("demo entries for an encrypted journal need its data key")
     rng = random.Random(seed)
     now = now or utcnow()
-    connection = connection or db.session.connection()
+    connection = db.session.connection()
     entries, tags, links = Entry.__table__, Tag.__table__, EntryTag.__table__
-    tag_ids: dict[str, int] = dict(connection.execute(
-        owned_columns(Tag, owner_id, Tag.name, Tag.id)).all())
+    tag_ids = _tag_ids(owner_id)
+    blinded = keyring.blinder(owner_id, keyring.TAG_NAMES)
     result = DemoResult()
     insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
 
     stamps = _timestamps(rng, count, now, span_days(years))
-    prompts = _builtin_prompts(connection, owner_id)
+    prompts = _builtin_prompts(owner_id)
     for start in range(0, count, batch_size):
         rows, entry_tags, guided = [], [], []
         for offset, stamp in enumerate(stamps[start:start + batch_size], start):
@@ -251,8 +262,7 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                 if name not in tag_ids:
                     tag_ids[name] = connection.execute(
                         insert(tags).returning(tags.c.id),
-                        {"owner_id": owner_id, "name": name, "display_name": shown,
-                         "created_at": created},
+                        _tag_row(owner_id, name, shown, created, blinded),
                     ).scalar_one()
                     result.new_tags += 1
 
@@ -262,7 +272,7 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
                  for shown in tag_names]
         if pairs:
             connection.execute(insert(links), pairs)
-        reframes = [{"entry_id": entry_id, **fields}
+        reframes = [_reframe_row(owner_id, entry_id, fields)
                     for entry_id, fields in zip(ids, guided, strict=True) if fields]
         if reframes:
             connection.execute(insert(Reframe.__table__), reframes)
@@ -273,16 +283,41 @@ def insert_demo_entries(owner_id: int, count: int, *, seed: int | None = None,
     return result
 
 
-def _builtin_prompts(connection, owner_id: int) -> dict[str, list[tuple[int, str]]]:
+def _tag_ids(owner_id: int) -> dict[str, int]:
+    """The owner's tags by canonical name (those that open; their names are sealed)."""
+    return {tag.name: tag.id for tag in db.session.scalars(owned(Tag, owner_id, with_hidden=True))
+            if not tag.unreadable}
+
+
+def _builtin_prompts(owner_id: int) -> dict[str, list[tuple[int, str]]]:
     """The built-in prompts still in the library, as ``(id, text)`` by theme, in a fixed
     order so that a seed always picks the same ones."""
-    rows = connection.execute(
-        visible_prompts(owner_id).where(Prompt.key.is_not(None))
-        .with_only_columns(Prompt.theme, Prompt.id, Prompt.text).order_by(Prompt.key))
     by_theme: dict[str, list[tuple[int, str]]] = {}
-    for theme, prompt_id, text in rows:
-        by_theme.setdefault(theme, []).append((prompt_id, text))
+    for prompt in db.session.scalars(visible_prompts(owner_id).where(Prompt.key.is_not(None))
+                                     .order_by(Prompt.key)):
+        by_theme.setdefault(prompt.theme, []).append((prompt.id, prompt.text))
     return by_theme
+
+
+def _sealed(model: type, owner_id: int, fields: dict) -> dict:
+    """The ``uid``, ``sealed`` and plain columns of a ``model`` row holding ``fields``
+    (exactly the model's sealed fields): sealed, with the plain columns blank, or for an
+    account without keys, plain."""
+    uid = new_uid()
+    sealed = seal_fields(model.__tablename__, owner_id, uid, fields)
+    row = {"uid": uid, "sealed": sealed}
+    for name, (column, blank) in _plain_columns(model).items():
+        row[column] = fields[name] if sealed is None else blank
+    return row
+
+
+@cache
+def _plain_columns(model: type) -> dict[str, tuple[str, object]]:
+    """Each sealed field of ``model`` -> (its plain column's name in the table, the value
+    that column keeps once sealed)."""
+    attributes = model.__mapper__.attrs
+    return {name: (attributes[attribute].columns[0].name, blank)
+            for name, (attribute, blank) in model.PLAIN_COLUMNS.items()}
 
 
 def _entry_row(owner_id: int, entry: DemoEntry, created: datetime,
@@ -291,9 +326,22 @@ def _entry_row(owner_id: int, entry: DemoEntry, created: datetime,
     reframe = entry.reframe or {}
     guided = [reframe.get(name) for name in Reframe.TEXT_FIELDS]
     prompt_id, prompt_text = entry.prompt or (None, None)
-    return {"owner_id": owner_id, "title": entry.title, "body": entry.body,
-            "created_at": created, "updated_at": updated, "starred": entry.starred,
-            "version": 1, "kind": REFRAME if entry.reframe else NOTE,
-            "is_win": entry.is_win, "win_part": entry.win_part,
-            "prompt_id": prompt_id, "prompt_text": prompt_text,
-            "word_count": count_words(entry.body, entry.win_part, *guided)}
+    fields = {"title": entry.title, "body": entry.body, "prompt_text": prompt_text,
+              "win_part": entry.win_part}
+    return {"owner_id": owner_id, "created_at": created, "updated_at": updated,
+            "starred": entry.starred, "version": 1,
+            "kind": REFRAME if entry.reframe else NOTE, "is_win": entry.is_win,
+            "prompt_id": prompt_id,
+            "word_count": count_words(entry.body, entry.win_part, *guided),
+            **_sealed(Entry, owner_id, fields)}
+
+
+def _reframe_row(owner_id: int, entry_id: int, fields: dict) -> dict:
+    return {"entry_id": entry_id, **_sealed(Reframe, owner_id, fields)}
+
+
+def _tag_row(owner_id: int, name: str, shown: str, created: datetime, blinded) -> dict:
+    fields = {"name": name, "display_name": shown}
+    return {"owner_id": owner_id, "created_at": created,
+            "name_key": blinded(name) if blinded is not None else None,
+            **_sealed(Tag, owner_id, fields)}

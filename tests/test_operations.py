@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from journal import create_app
 from journal.auth.queries import find_user
 from journal.auth.services import authenticate, create_user
+from journal.crypto import keyring
 from journal.entries.services import create_entry, delete_entry
 from journal.extensions import db
 from journal.models import (
@@ -25,8 +26,6 @@ from journal.models import (
     LoginFailure,
     Prompt,
     PromptHide,
-    Reframe,
-    Tag,
     User,
     UserSession,
     utcnow,
@@ -266,11 +265,29 @@ def test_backup_on_postgresql_points_to_pg_dump(postgres_app):
     assert "pg_dump" in result.output
 
 
-def test_a_backup_restores_the_journal_as_it_was(runner, user, make_entry, database, tmp_path):
+def sealed_rows_in(path: Path) -> dict[str, list[tuple]]:
+    """The stored rows of the tables holding sealed fields, read from the file itself."""
+    with closing(raw(path)) as connection:
+        return {name: connection.execute(
+            f"SELECT * FROM {name} ORDER BY rowid").fetchall()  # noqa: S608
+                for name in SEALED_TABLES}
+
+
+def test_a_backup_restores_the_journal_as_it_was(runner, client, login, user, make_entry,
+                                                 database, tmp_path):
     kept = make_entry(user, "The first draft of the #zeppelin plan", title="Kept")
+    kept_id = kept.id
+    db.session.rollback()
+    stored = sealed_rows_in(database)
     assert backup(runner, "--to", str(tmp_path / "b")).exit_code == 0
     [copy] = backups_in(tmp_path / "b")
-    delete_entry(kept)
+    # The backup holds the rows as stored: sealed, byte for byte, no word of them plain.
+    assert sealed_rows_in(copy) == stored
+    for rows in stored.values():
+        for row in rows:
+            assert not any(b"zeppelin" in (value.encode() if isinstance(value, str) else value)
+                           for value in row if isinstance(value, str | bytes))
+    delete_entry(db.session.get(Entry, kept_id))
     make_entry(user, "Written after the backup", title="Later")
     find_user("ana").display_name = "Changed"
     db.session.commit()
@@ -282,10 +299,14 @@ def test_a_backup_restores_the_journal_as_it_was(runner, user, make_entry, datab
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(copy, database)
 
-    assert db.session.scalars(select(Entry.title)).all() == ["Kept"]
+    assert [entry.title for entry in db.session.scalars(select(Entry))] == ["Kept"]
     ana = find_user("ana")
     assert ana.display_name == "ana"
     assert [hit.entry.title for hit in search(ana, "zeppelin").hits] == ["Kept"]
+    # The owner signs in to the restored journal and reads it.
+    assert login("ana").status_code == 302
+    page = client.get(f"/entries/{kept_id}").get_data(as_text=True)
+    assert "Kept" in page and "The first draft of the" in page
     result = invoke(runner, "check")
     assert result.exit_code == 0, result.output
 
@@ -463,10 +484,28 @@ def target_app(url: str):
     return create_app({**make_config(Path("unused")), "SQLALCHEMY_DATABASE_URI": url})
 
 
+SEALED_TABLES = ("entries", "reframes", "tags", "prompts")
+
+
+def stored_rows(connection, name: str) -> list[dict]:
+    """Every row of the table ``name`` as stored, by primary key (bytes as bytes)."""
+    table = db.metadata.tables[name]
+    return [{key: bytes(value) if isinstance(value, memoryview) else value
+             for key, value in row._mapping.items()}
+            for row in connection.execute(select(table).order_by(*table.primary_key.columns))]
+
+
 def test_copy_db_moves_a_journal_to_postgresql(runner, populated, postgres_database):
     source_ids = db.session.scalars(select(Entry.id).order_by(Entry.id)).all()
-    source_belief = db.session.scalar(select(Reframe.belief_before))
-    source_created = db.session.scalar(select(Entry.created_at).where(Entry.title == "Zeppelin"))
+    zeppelin = next(entry for entry in db.session.scalars(select(Entry))
+                    if entry.owner_id == find_user("ana").id and entry.title == "Zeppelin")
+    zeppelin_id, source_created = zeppelin.id, zeppelin.created_at
+    source_rows = {name: stored_rows(db.session.connection(), name) for name in SEALED_TABLES}
+    assert all(row["sealed"] for row in source_rows["entries"])
+    assert all(row["name_key"] for row in source_rows["tags"])
+    # A terminal holds nobody's key: the rows go across as they are stored.
+    for user in db.session.scalars(select(User)):
+        keyring.forget(user.id)
     # The plain postgresql:// form, as a hosting provider hands it out.
     url = postgres_database.replace("postgresql+psycopg://", "postgresql://")
 
@@ -485,28 +524,35 @@ def test_copy_db_moves_a_journal_to_postgresql(runner, populated, postgres_datab
             assert populated["reframes"] == 1 and populated["user_sessions"] == 1
             assert count(LoginFailure) == 0
             assert db.session.scalars(select(Entry.id).order_by(Entry.id)).all() == source_ids
-            assert db.session.scalar(select(Reframe.belief_before)) == source_belief
-            assert db.session.scalar(
-                select(Entry.created_at).where(Entry.title == "Zeppelin")) == source_created
+            for name in SEALED_TABLES:  # uid, sealed, name_key: byte for byte
+                assert stored_rows(db.session.connection(), name) == source_rows[name], name
             ana, bo = find_user("ana"), find_user("bo")
             assert ana.is_admin and not bo.is_admin
-            assert [hit.entry.title for hit in search(ana, "zeppelin").hits] == ["Zeppelin"]
-            assert [hit.entry.title for hit in search(ana, "bisected").hits] == [
-                "Fixed the build"]
-            assert [hit.entry.title for hit in search(bo, "zeppelin").hits] == ["Bo's zeppelin"]
+            db.session.rollback()
+
+            # The owner signs in on the copy and reads what they wrote there.
+            client = target.test_client()
+            response = client.post("/auth/login",
+                                   data={"username": "ana", "password": PASSWORD})
+            assert response.status_code == 302
+            page = client.get(f"/entries/{zeppelin_id}").get_data(as_text=True)
+            assert "Zeppelin" in page and "Launched the zeppelin tracker" in page
+            assert "work/launch" in client.get("/tags/").get_data(as_text=True)
+            reframe = client.get("/entries/?kind=reframe").get_data(as_text=True)
+            assert "The demo crashed" in reframe
+            assert client.get(f"/entries/{source_ids[1]}").status_code == 404  # Bo's
 
             # New rows get fresh ids: the sequences moved past the copied ones.
-            entry = create_entry(ana, title="On PostgreSQL", body="New here.",
-                                 tags=[("fresh", "fresh")])
+            response = client.post("/entries/new", data={
+                "title": "On PostgreSQL", "body": "New here.", "tags": "fresh"})
+            assert response.status_code == 302
+            new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+            assert new_id > max(source_ids)
             newcomer = create_user("cleo", PASSWORD)
             db.session.commit()
-            assert entry.id > max(source_ids)
             assert newcomer.id > bo.id
-            assert db.session.scalar(select(Tag.id).where(Tag.name == "fresh")) > 0
-
-            response = target.test_client().post(
-                "/auth/login", data={"username": "ana", "password": PASSWORD})
-            assert response.status_code == 302
+            entry = db.session.get(Entry, new_id)
+            assert entry.created_at > source_created and entry.sealed is not None
             assert invoke(target.test_cli_runner(), "check").exit_code == 0
         finally:
             db.session.remove()
@@ -574,9 +620,11 @@ def test_copy_db_keeps_nothing_when_a_row_is_refused(runner, populated, database
                                                      postgres_database):
     """SQLite does not enforce string lengths; PostgreSQL does. One refused row, late in
     the copy, leaves the target as empty as it was."""
+    learned = next(entry.id for entry in db.session.scalars(select(Entry))
+                   if entry.title == "Learned")
     db.session.rollback()
     connection = raw(database)
-    connection.execute("UPDATE entries SET title = ? WHERE title = 'Learned'", ("x" * 300,))
+    connection.execute("UPDATE entries SET title = ? WHERE id = ?", ("x" * 300, learned))
     connection.close()
 
     result = copy_db(runner, postgres_database)

@@ -14,6 +14,7 @@ from journal.models import Entry, Prompt, PromptHide
 from journal.ownership import owned
 from journal.prompts.library import load_library, parse_library
 from journal.prompts.rotation import prompt_for_day
+from journal.prompts.services import create_own_prompt
 from journal.prompts.sync import sync_prompts
 from tests.conftest import make_config
 
@@ -112,6 +113,28 @@ def test_a_retired_prompt_leaves_its_answers_readable(app, client, logged_in, ma
     page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
     assert shown in page and "My answer" in page
     assert shown not in client.get("/prompts/").get_data(as_text=True)
+
+
+def test_sync_keeps_built_ins_plain_and_never_touches_own_prompts(app, user):
+    own = create_own_prompt(user, text="What did the quokkaprompt teach you?", theme="value")
+    db.session.commit()
+    table = Prompt.__table__
+    stored_own = select(table.c.uid, table.c.sealed, table.c.text, table.c.why,
+                        table.c.retired_at, table.c.updated_at).where(table.c.id == own.id)
+    before = db.session.execute(stored_own).one()
+    assert before.sealed is not None and before.text == ""
+
+    result = sync_prompts(db.session.connection(), parse_library(LIBRARY_V1))
+    db.session.commit()
+    assert result.added == 2 and result.retired > 0
+    assert db.session.execute(stored_own).one() == before
+    built_ins = db.session.execute(select(table.c.uid, table.c.sealed, table.c.text)
+                                   .where(table.c.owner_id.is_(None))).all()
+    assert built_ins and all(row.uid is None and row.sealed is None and row.text
+                             for row in built_ins)
+    db.session.expire_all()
+    assert builtin("test-01").text == "Who used the thing you shipped this week?"
+    assert db.session.get(Prompt, own.id).text == "What did the quokkaprompt teach you?"
 
 
 def test_the_sync_command(runner):

@@ -155,3 +155,50 @@ def test_export_import_export_gives_the_same_document(app, journal):
     assert without_ids(json.loads(second)) == without_ids(json.loads(first))
     # importing the same document again adds nothing
     assert plan_import(fresh, parsed).new_entries == []
+
+
+def expected_entry(values: dict, builtin: Prompt, own_texts: list[str]) -> dict:
+    """What the export should say of one stored entry (apart from its id)."""
+    prompt = None
+    choice = values["prompt"]
+    if choice == "builtin":
+        prompt = {"text": values["prompt_text"], "key": builtin.key, "own": None}
+    elif choice == "own" and own_texts:
+        index = values["own_index"] % len(own_texts)
+        prompt = {"text": own_texts[index], "key": None, "own": index}
+    elif choice == "gone":
+        prompt = {"text": values["prompt_text"], "key": None, "own": None}
+    win = None
+    if values["is_win"]:
+        win = {"part": values["win_part"]}
+    elif values["win_part"]:
+        win = {"part": values["win_part"], "marked": False}
+    return {
+        "created_at": values["created_at"].isoformat(timespec="microseconds")
+        .replace("+00:00", "Z"),
+        "updated_at": values["updated_at"].isoformat(timespec="microseconds")
+        .replace("+00:00", "Z"),
+        "title": values["title"], "body": values["body"],
+        "tags": sorted(canonical_tag(shown) for shown in values["tags"]),
+        "starred": values["starred"],
+        "kind": "reframe" if values["reframe"] is not None else "note",
+        "win": win, "prompt": prompt, "reframe": values["reframe"],
+    }
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(journal=journals())
+def test_the_export_opens_every_sealed_field_as_it_was_written(app, journal):
+    user = store(journal)
+    builtin = db.session.scalars(select(Prompt).where(Prompt.owner_id.is_(None))
+                                 .order_by(Prompt.id).limit(1)).one()
+    document = without_ids(json.loads(export_json(user)))
+
+    assert [prompt["text"] for prompt in document["prompts"]] == [
+        words for words, _, _ in journal["prompts"]]
+    own_texts = [words for words, _, _ in journal["prompts"]]
+    ordered = sorted(journal["entries"], key=lambda values: values["created_at"])
+    assert document["entries"] == [expected_entry(values, builtin, own_texts)
+                                   for values in ordered]
+    assert "unreadable" not in document

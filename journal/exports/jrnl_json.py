@@ -7,7 +7,9 @@ symbol, and a tag's count is the number of entries carrying it. jrnl adds ``uuid
 ``creator`` only for entries that came from Day One, so they are not written here.
 
 The counts must come before the entries, so they are one aggregate query up front;
-the entries then stream one at a time.
+the entries then stream one at a time. An entry that did not open is a placeholder
+(its title says so); when there are any, ``unreadable`` follows the entries with how
+many rows of each kind did not open (jrnl ignores keys it does not know).
 """
 
 import json
@@ -37,7 +39,7 @@ def jrnl_entry(record: EntryRecord, owner: ExportOwner) -> dict:
 
 def jrnl_text(owner: ExportOwner, reader: EntryReader) -> Iterator[str]:
     """The document as a sequence of strings; ``reader`` is consumed as it goes."""
-    counts = {TAG_SYMBOL + name: count for name, count in tag_counts(owner.id)}
+    counts = {TAG_SYMBOL + name: count for name, count in tag_counts(reader)}
     yield '{\n  "tags": '
     yield json.dumps(counts, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     yield ',\n  "entries": ['
@@ -46,7 +48,10 @@ def jrnl_text(owner: ExportOwner, reader: EntryReader) -> Iterator[str]:
         yield ("\n    " if first else ",\n    ")
         yield json.dumps(jrnl_entry(record, owner), ensure_ascii=False)
         first = False
-    yield "]\n}\n" if first else "\n  ]\n}\n"
+    yield "]" if first else "\n  ]"
+    if reader.unopened.any:
+        yield f',\n  "unreadable": {json.dumps(reader.unopened.as_dict())}'
+    yield "\n}\n"
 
 
 def jrnl_document(owner: ExportOwner, reader: EntryReader) -> Iterator[bytes]:

@@ -10,14 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from journal.exports.batches import (
-    EntryReader,
-    EntryRecord,
-    ExportOwner,
-    hidden_prompt_keys,
-    own_prompt_rows,
-    owner_tags,
-)
+from journal.exports.batches import EntryReader, EntryRecord, ExportOwner, hidden_prompt_keys
 from journal.exports.writing import chunked, iso_utc
 from journal.models import NOTE, REFRAME
 from journal.transfer.document import DOCUMENT_FORMAT, DOCUMENT_VERSION
@@ -33,12 +26,13 @@ def prompt_ref(prompt_id: int) -> str:
 
 
 def entry_object(record: EntryRecord) -> dict[str, Any]:
-    """One element of ``entries``."""
+    """One element of ``entries``; an entry that did not open is a placeholder with
+    ``"unreadable": "locked"`` or ``"damaged"``."""
     prompt = None
     if record.prompt_text is not None:
         prompt = {"text": record.prompt_text, "key": record.prompt_key,
                   "own": prompt_ref(record.own_prompt_id) if record.own_prompt_id else None}
-    return {
+    shown = {
         "id": record.id,
         "created_at": iso_utc(record.created_at),
         "updated_at": iso_utc(record.updated_at),
@@ -51,6 +45,9 @@ def entry_object(record: EntryRecord) -> dict[str, Any]:
         "prompt": prompt,
         "reframe": dict(record.reframe) if record.reframe is not None else None,
     }
+    if record.unreadable:
+        shown["unreadable"] = record.unreadable
+    return shown
 
 
 def _array(items: Iterable[Any], indent: str = "    ") -> Iterator[str]:
@@ -64,7 +61,9 @@ def _array(items: Iterable[Any], indent: str = "    ") -> Iterator[str]:
 
 def document_text(owner: ExportOwner, reader: EntryReader,
                   now: datetime | None = None) -> Iterator[str]:
-    """The document as a sequence of strings; ``reader`` is consumed as it goes."""
+    """The document as a sequence of strings; ``reader`` is consumed as it goes. When
+    some rows did not open, ``unreadable`` follows the entries with how many of each
+    kind (placeholder entries; tags and own prompts left out)."""
     header = {
         "format": DOCUMENT_FORMAT,
         "version": DOCUMENT_VERSION,
@@ -79,14 +78,16 @@ def document_text(owner: ExportOwner, reader: EntryReader,
     prompts = ({"ref": prompt_ref(row.id), "text": row.text, "theme": row.theme,
                 "why": row.why, "created_at": iso_utc(row.created_at),
                 "updated_at": iso_utc(row.updated_at), "archived_at": iso_utc(row.retired_at)}
-               for row in own_prompt_rows(owner.id))
+               for row in reader.own_prompts())
     yield '  "prompts": '
     yield from _array(prompts)
     yield ',\n  "tags": '
     yield from _array({"name": row.name, "display_name": row.display_name,
-                       "created_at": iso_utc(row.created_at)} for row in owner_tags(owner.id))
+                       "created_at": iso_utc(row.created_at)} for row in reader.tags())
     yield ',\n  "entries": '
     yield from _array(entry_object(record) for record in reader)
+    if reader.unopened.any:
+        yield f',\n  "unreadable": {_dumps(reader.unopened.as_dict())}'
     yield "\n}\n"
 
 

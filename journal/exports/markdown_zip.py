@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from journal.exports.batches import EntryReader, EntryRecord, ExportOwner
+from journal.exports.batches import EntryReader, EntryRecord, ExportOwner, Unopened
 from journal.exports.writing import CHUNK_SIZE, entry_text
 from journal.exports.zipstream import StreamingZip
 from journal.models.entries import display_title
@@ -115,6 +115,8 @@ def entry_file(record: EntryRecord, owner: ExportOwner) -> str:
         for name in ("belief_before", "belief_after"):
             if record.reframe[name] is not None:
                 lines.append(f"{name}: {int(record.reframe[name])}")
+    if record.unreadable:
+        lines.append(f"unreadable: {record.unreadable}")
     lines += [FRONT_MATTER_FENCE, ""]
     text = entry_text(record)
     if text and not text.endswith("\n"):
@@ -122,11 +124,13 @@ def entry_file(record: EntryRecord, owner: ExportOwner) -> str:
     return "\n".join(lines) + "\n" + text
 
 
-def readme(owner: ExportOwner, entries: int, exported_at: datetime) -> str:
-    """The archive's README.md: what it is and how it is laid out."""
+def readme(owner: ExportOwner, entries: int, exported_at: datetime,
+           unopened: Unopened | None = None) -> str:
+    """The archive's README.md: what it is and how it is laid out, and how many rows
+    did not open when some did not."""
     noun = "entry" if entries == 1 else "entries"
     return f"""# Journal export for {owner.username}
-
+{_unopened_note(unopened)}
 Exported {_local_iso(exported_at, owner)}: {entries:,} {noun}, everything this account
 wrote and nothing of anyone else's.
 
@@ -140,6 +144,16 @@ A file starts with front matter between two `---` lines: `date`, `updated`, `tit
 A reframe's guided answers are sections with level-two headings.
 
 Any text editor opens these files. The journal's import page reads this archive back.
+"""
+
+
+def _unopened_note(unopened: Unopened | None) -> str:
+    if unopened is None or not unopened.any:
+        return ""
+    return f"""
+**{unopened.sentence()}.** An entry that did not open is a file of its own with its
+date, `unreadable: locked` or `unreadable: damaged` in its front matter and a note in
+place of its text; tags and own prompts that did not open are left out.
 """
 
 
@@ -158,6 +172,7 @@ def markdown_zip(owner: ExportOwner, reader: EntryReader,
             if archive.pending >= CHUNK_SIZE:
                 yield archive.take()
         exported_at = now or datetime.now(UTC)
-        archive.add("README.md", readme(owner, reader.count, exported_at).encode("utf-8"),
+        archive.add("README.md", readme(owner, reader.count, exported_at,
+                                        reader.unopened).encode("utf-8"),
                     exported_at.astimezone(owner.zone).replace(tzinfo=None))
         yield from archive.finish()

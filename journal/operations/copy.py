@@ -77,8 +77,10 @@ def copy_to_postgres(app: Flask, raw_url: str,
     The target is migrated to the newest schema first (which also syncs the built-in
     prompts; they are replaced by the source's). Then, in one transaction on the
     target: refuse if it holds any account or entry, copy every table's rows in
-    foreign-key order in batches with their primary keys, move the id sequences past
-    the copied ids, rebuild the search index and compare the counts. Anything failing
+    foreign-key order in batches with their primary keys (sealed rows byte for byte:
+    their ``uid``, ``sealed`` and ``name_key`` are copied as stored, never opened),
+    move the id sequences past the copied ids, rebuild the search index and compare
+    the counts. Anything failing
     rolls it all back. The source is read in one transaction, so the copy is one
     moment of the journal; stop the site first so nothing written later is left behind.
     """
@@ -117,6 +119,7 @@ def copy_to_postgres(app: Flask, raw_url: str,
             f"Copying into {shown} failed and nothing was kept: {_first_line(error)}"
         ) from None
     finally:
+        db.session.rollback()
         target_engine.dispose()
     return CopyResult(shown, counts, indexed.written + indexed.carried,
                       time.perf_counter() - started,

@@ -4,6 +4,11 @@ Idempotent: running it twice changes nothing the second time. A prompt keeps its
 row (and so its answers) for as long as its key exists; edited text updates in
 place; a prompt removed from the file is retired, never deleted, so entries that
 answered it keep their link and their copy of its text.
+
+Built-ins belong to nobody, so they are stored plain (no ``uid``, no ``sealed``; see
+:mod:`journal.models.sealed`) and compared and written here with Core on the table's
+own columns. Only rows without an owner are read or written: a person's own prompts,
+sealed, are never touched.
 """
 
 from dataclasses import dataclass
@@ -37,7 +42,8 @@ def sync_prompts(connection: Connection, library: Library | None = None) -> Sync
         row.key: row
         for row in connection.execute(
             select(table.c.id, table.c.key, table.c.theme, table.c.text, table.c.why,
-                   table.c.retired_at).where(table.c.key.is_not(None)))
+                   table.c.retired_at)
+            .where(table.c.key.is_not(None), table.c.owner_id.is_(None)))
     }
     added = updated = restored = 0
     for prompt in library.prompts:
