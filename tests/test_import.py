@@ -156,7 +156,7 @@ def test_tags_reuse_the_accounts_and_inline_tags_of_foreign_files_count(app, use
     result = run_import(user, journal)
     assert result.tags == 1
     entry = entries_of(user)[-1]
-    assert [tag.name for tag in entry.tags] == ["design", "work"]
+    assert [tag.name for tag in entry.sorted_tags] == ["design", "work"]
     assert db.session.scalar(select(func.count()).select_from(Tag)
                              .where(Tag.owner_id == user.id)) == 2
 
@@ -308,13 +308,14 @@ def test_the_command_previews_then_imports_with_yes(runner, user, tmp_path):
     path = tmp_path / "jrnl.json"
     path.write_bytes(jrnl_file(*[jrnl_entry(f"2024-03-{day:02d}", "08:15", f"Day {day}",
                                             "Text", ["@daily"]) for day in range(1, 11)]))
-    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"])
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"],
+                           input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "to add: 10" in result.output and "Dry run" in result.output
     assert entries_of(user) == []
 
     result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
-                                            "--timezone", "Asia/Tokyo"])
+                                            "--timezone", "Asia/Tokyo"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "Imported 10 entries" in result.output
     stored = entries_of(user)
@@ -322,7 +323,7 @@ def test_the_command_previews_then_imports_with_yes(runner, user, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(EntryTag)) == 10
 
     result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
-                                            "--timezone", "Asia/Tokyo"])
+                                            "--timezone", "Asia/Tokyo"], input=PASSWORD + "\n")
     assert "Imported 0 entries" in result.output and "10 already" in result.output
 
 
@@ -341,7 +342,7 @@ def test_the_command_explains_bad_input(runner, user, tmp_path):
 
     good = tmp_path / "good.json"
     good.write_bytes(jrnl_file(jrnl_entry("2024-03-01", "09:00", "x")))
-    result = runner.invoke(import_command, [str(good), "--user", "ana"], input="")
+    result = runner.invoke(import_command, [str(good), "--user", "ana"], input=PASSWORD + "\n")
     assert result.exit_code == 1 and "--yes" in result.output
     assert db.session.scalar(select(func.count()).select_from(Reframe)) == 0
 

@@ -150,12 +150,20 @@ def unlock_with_recovery_key(user: User, typed: str, password: str) -> bytes:
     :class:`MistypedRecoveryKey` for text that cannot be a recovery key and
     :class:`WrongKey` for a recovery key that is not this account's; nothing changes
     then. Sets ``user.data_key``."""
+    data_key = open_with_recovery_key(user, typed)
+    rewrap_for_password(user, data_key, password)
+    return data_key
+
+
+def open_with_recovery_key(user: User, typed: str) -> bytes:
+    """Open ``user``'s data key with a typed recovery key for this context only,
+    changing nothing stored; raises as :func:`unlock_with_recovery_key`. Sets
+    ``user.data_key``."""
     secret = parse_key(typed)
     keys = db.session.get(AccountKey, user.id)
     if keys is None or keys.by_recovery is None:
         raise WrongKey("this account has no recovery key")
     data_key = unwrap(derived_key(secret, RECOVERY, user.id), keys.by_recovery, RECOVERY, user.id)
-    rewrap_for_password(user, data_key, password)
     _hold(user, data_key)
     return data_key
 
