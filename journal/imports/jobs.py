@@ -230,7 +230,7 @@ def run_job(job_id: int, worker: str, *, inline_limit: int | None = None,
     except LostLease:
         db.session.rollback()
         return db.session.scalar(select(ImportJob.state).where(ImportJob.id == job_id)) or ""
-    except JournalLocked:  # the key went away (its session ended while planning)
+    except JournalLocked:  # a write that needs the journal's key, without it here
         db.session.rollback()
         return _step_back(job_id, worker)
     except Exception:
