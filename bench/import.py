@@ -6,9 +6,10 @@ Builds a throwaway SQLite database, fills an account with ``demo-data`` (the bas
 the fastest way the journal has to add that many entries, bulk inserts and search
 index included), exports it with ``flask export`` as our JSON, jrnl JSON and a Markdown
 zip, and writes the same entries as a Day One export. Each file is then imported with
-``flask import --yes`` into a fresh account, and once more into the same account
-(every entry a duplicate). Times are whole commands, Python's start-up included, and
-are printed with their ratio to the demo-data baseline of the same run.
+``flask import --yes`` into a fresh account (its password read from standard input),
+and once more into the same account (every entry a duplicate). Times are whole
+commands, Python's start-up included, and are printed with their ratio to the
+demo-data baseline of the same run.
 """
 
 import argparse
@@ -81,8 +82,10 @@ def main() -> None:
         for fmt, path in files.items():
             user = f"to-{fmt}"
             new_user(env, user)
-            first = run(env, "import", str(path), "--user", user, "--yes", "--timezone", "UTC")
-            again = run(env, "import", str(path), "--user", user, "--yes", "--timezone", "UTC")
+            command = ("import", str(path), "--user", user, "--yes", "--timezone", "UTC",
+                       "--password-stdin")
+            first = run(env, *command, stdin=PASSWORD + "\n")
+            again = run(env, *command, stdin=PASSWORD + "\n")
             size = path.stat().st_size / 1e6
             print(f"| {fmt} | {size:.1f} MB | {first:.2f} s | {first / baseline:.2f} | "
                   f"{again:.2f} s | {again / baseline:.2f} |")

@@ -48,9 +48,13 @@ IMPORT_BACKGROUND_FROM = 2_000
 IMPORT_BACKGROUND_BYTES = 2 * 1024 * 1024  # and files this large go there unread
 IMPORT_BATCH_SIZE = 1_000
 IMPORT_BATCH_PAUSE = 0.05
-# Whether each app process runs a job runner thread (started by its first request);
-# off where a separate `flask --app journal jobs` process runs the jobs.
+# Each app process runs the imports its owners' requests start in a thread of its own
+# (only such a request brings the journal's key). With IMPORT_RUNNER that thread also
+# looks for other work (removing cancelled imports, accounts without keys) by itself;
+# off where a separate `flask --app journal jobs` process does that. IMPORT_THREADS
+# off starts no thread at all (tests run the jobs themselves).
 IMPORT_RUNNER = True
+IMPORT_THREADS = True
 # How many uploads are read at once across all workers and servers sharing the database
 # (JOURNAL_IMPORT_CONCURRENCY); the rest are asked to try again. A slot whose process
 # died is free again after IMPORT_SLOT_SECONDS.

@@ -37,6 +37,7 @@ def make_config(database: Path, **overrides) -> dict:
         "REGISTRATION": "open",
         "DEFAULT_TIMEZONE": "UTC",
         "IMPORT_RUNNER": False,  # tests run import jobs themselves
+        "IMPORT_THREADS": False,
         **CHEAP_HASHING,
         **overrides,
     }

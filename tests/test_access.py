@@ -95,7 +95,8 @@ def world(app, make_user, make_entry):
     db.session.add(own_prompt)
     invitation, _ = create_invite(people["admin"], None)
     job = ImportJob(owner_id=people["owner"].id, filename="journal.json", format="journal",
-                    timezone="UTC", data=b"")
+                    timezone="UTC")
+    job.keep_file(b"")
     db.session.add(job)
     db.session.commit()
     builtin = db.session.scalar(select(Prompt.id).where(Prompt.owner_id.is_(None)).limit(1))

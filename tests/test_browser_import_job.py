@@ -6,10 +6,12 @@ import json
 import pytest
 from sqlalchemy import select
 
+from journal.auth.keys import unlock_with_password
 from journal.extensions import db
 from journal.imports.jobs import queue_file, run_job
 from journal.models import User
 from tests.browser_support import audit, register, screenshot
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,13 +23,20 @@ def jrnl_file(count: int) -> bytes:
     return json.dumps({"tags": {}, "entries": entries}).encode()
 
 
+def owner_with_key() -> User:
+    """The account, its journal opened in this app context (as a job holds it)."""
+    owner = db.session.scalar(select(User).where(User.username == "ana"))
+    unlock_with_password(owner, PASSWORD)
+    return owner
+
+
 def test_the_progress_page_follows_the_job_until_it_is_done(browser, live_server):
     base, app = live_server.url, live_server.server.app
     app.config.update(IMPORT_BATCH_SIZE=2, IMPORT_BATCH_PAUSE=0)
     page = browser.new_page()
     register(page, base)
     with app.app_context():
-        owner = db.session.scalar(select(User).where(User.username == "ana"))
+        owner = owner_with_key()
         job_id = queue_file(owner, filename="journal.json", fmt="jrnl", timezone="UTC",
                             data=jrnl_file(7), date_undated=False, worker="w1").id
         db.session.commit()
@@ -42,6 +51,7 @@ def test_the_progress_page_follows_the_job_until_it_is_done(browser, live_server
     screenshot(page, "import-job-running")
 
     with app.app_context():
+        owner_with_key()
         run_job(job_id, "w1")
         db.session.remove()
     page.get_by_text("Imported 7 entries.").wait_for(timeout=10_000)

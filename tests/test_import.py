@@ -9,10 +9,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from journal.auth.keys import make_recovery_key
+from journal.auth.services import reset_password
+from journal.crypto import keyring
 from journal.extensions import db
 from journal.imports.cli import import_command
 from journal.imports.services import apply_import, plan_import
-from journal.models import Entry, EntryTag, PendingImport, Prompt, PromptHide, Reframe, Tag
+from journal.models import (
+    Entry,
+    EntryTag,
+    ImportJob,
+    PendingImport,
+    Prompt,
+    PromptHide,
+    Reframe,
+    Tag,
+)
 from journal.ownership import own_prompts, owned
 from journal.search.service import search
 from journal.transfer.document import (
@@ -156,7 +168,7 @@ def test_tags_reuse_the_accounts_and_inline_tags_of_foreign_files_count(app, use
     result = run_import(user, journal)
     assert result.tags == 1
     entry = entries_of(user)[-1]
-    assert [tag.name for tag in entry.tags] == ["design", "work"]
+    assert [tag.name for tag in entry.sorted_tags] == ["design", "work"]
     assert db.session.scalar(select(func.count()).select_from(Tag)
                              .where(Tag.owner_id == user.id)) == 2
 
@@ -308,13 +320,14 @@ def test_the_command_previews_then_imports_with_yes(runner, user, tmp_path):
     path = tmp_path / "jrnl.json"
     path.write_bytes(jrnl_file(*[jrnl_entry(f"2024-03-{day:02d}", "08:15", f"Day {day}",
                                             "Text", ["@daily"]) for day in range(1, 11)]))
-    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"])
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"],
+                           input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "to add: 10" in result.output and "Dry run" in result.output
     assert entries_of(user) == []
 
     result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
-                                            "--timezone", "Asia/Tokyo"])
+                                            "--timezone", "Asia/Tokyo"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "Imported 10 entries" in result.output
     stored = entries_of(user)
@@ -322,7 +335,7 @@ def test_the_command_previews_then_imports_with_yes(runner, user, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(EntryTag)) == 10
 
     result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
-                                            "--timezone", "Asia/Tokyo"])
+                                            "--timezone", "Asia/Tokyo"], input=PASSWORD + "\n")
     assert "Imported 0 entries" in result.output and "10 already" in result.output
 
 
@@ -341,7 +354,7 @@ def test_the_command_explains_bad_input(runner, user, tmp_path):
 
     good = tmp_path / "good.json"
     good.write_bytes(jrnl_file(jrnl_entry("2024-03-01", "09:00", "x")))
-    result = runner.invoke(import_command, [str(good), "--user", "ana"], input="")
+    result = runner.invoke(import_command, [str(good), "--user", "ana"], input=PASSWORD + "\n")
     assert result.exit_code == 1 and "--yes" in result.output
     assert db.session.scalar(select(func.count()).select_from(Reframe)) == 0
 
@@ -354,3 +367,55 @@ def test_the_preview_names_the_format_inside_its_sentence(client, logged_in):
 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "“vault.zip”, read as a zip of Markdown files." in page
+
+
+def test_the_command_opens_an_encrypted_journal_with_the_password(runner, user, tmp_path):
+    key = keyring.data_key(user.id)
+    keyring.forget(user.id)  # the command starts holding nothing, as in a terminal
+    path = tmp_path / "jrnl.json"
+    path.write_bytes(jrnl_file(jrnl_entry("2024-03-01", "09:00", "Opened", "Text", ["@kept"])))
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Password of ana:" in result.output and PASSWORD not in result.output
+    assert "Imported 1 entry." in result.output
+
+    keyring.grant(user.id, key)
+    [entry] = entries_of(user)
+    assert (entry.title, entry.body, [tag.name for tag in entry.tags]) == (
+        "Opened", "Text", ["kept"])
+    stored = db.session.execute(select(Entry.__table__)).one()
+    assert stored.sealed is not None and stored.title is None and stored.body == ""
+
+
+def test_a_wrong_password_or_recovery_key_imports_nothing(runner, user, tmp_path):
+    keyring.forget(user.id)
+    path = tmp_path / "jrnl.json"
+    path.write_bytes(jrnl_file(jrnl_entry("2024-03-01", "09:00", "Never", "Text", ["@no"])))
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes"],
+                           input="not the password\n")
+    assert result.exit_code == 1
+    assert "That is not the password of ana. Nothing was imported." in result.output
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
+                                            "--recovery-key"], input="ABCD-EFGH\n")
+    assert result.exit_code == 1 and "That is not a recovery key" in result.output
+    for model in (Entry, Tag, ImportJob, PendingImport):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_the_recovery_key_opens_the_journal_after_a_reset(runner, user, tmp_path):
+    recovery_key = make_recovery_key(user, keyring.data_key(user.id))
+    reset_password(user, "a password set by the administrator")
+    db.session.commit()
+    keyring.forget(user.id)
+    path = tmp_path / "jrnl.json"
+    path.write_bytes(jrnl_file(jrnl_entry("2024-03-01", "09:00", "Recovered")))
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
+                                            "--password-stdin"],
+                           input="a password set by the administrator\n")
+    assert result.exit_code == 1 and "use --recovery-key" in result.output
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
+                                            "--recovery-key", "--password-stdin"],
+                           input=recovery_key + "\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 1

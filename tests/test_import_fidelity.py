@@ -17,6 +17,7 @@ from journal.imports.services import plan_import
 from journal.models import Entry, PendingImport, Tag
 from journal.ownership import owned
 from journal.transfer.document import ImportedEntry, ImportedReframe, ParsedJournal
+from tests.conftest import PASSWORD
 from tests.test_import import jrnl_entry, jrnl_file, upload
 
 
@@ -52,7 +53,7 @@ def stored(owner) -> list[Entry]:
 
 
 def tags_by_body(owner) -> dict[str, list[str]]:
-    return {entry.body: [tag.name for tag in entry.tags] for entry in stored(owner)}
+    return {entry.body: [tag.name for tag in entry.sorted_tags] for entry in stored(owner)}
 
 
 # --- tags keep their symbols ------------------------------------------------------------
@@ -271,14 +272,15 @@ def test_the_command_lists_undated_notes_and_dates_them_when_asked(runner, user,
     path = tmp_path / "vault.zip"
     path.write_bytes(vault_with_undated_notes())
 
-    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"])
+    result = runner.invoke(import_command, [str(path), "--user", "ana", "--dry-run"],
+                           input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "without a date, left out (--undated modified dates them by their files):" in \
         result.output
     assert "Ideas/Someday.md (last changed 2023-06-01)" in result.output
 
     result = runner.invoke(import_command, [str(path), "--user", "ana", "--yes",
-                                            "--undated", "modified"])
+                                            "--undated", "modified"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "Imported 4 entries." in result.output
     assert len(stored(user)) == 4

@@ -9,10 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from journal.auth.services import reset_password
 from journal.extensions import db
 from journal.imports.jobs import claim_job, run_job, work_available
+from journal.imports.runner import EXTENSION, runner_for
 from journal.models import Entry, ImportJob, ImportSlot, PendingImport, Prompt, Tag, utcnow
 from tests.conftest import OTHER_PASSWORD
+
+NEW_PASSWORD = "a password set by the administrator"
 
 ENTRIES = 7
 
@@ -54,10 +58,15 @@ def expire_lease(job_id: int) -> None:
     db.session.commit()
 
 
+def tag_names() -> list[str]:
+    """Every tag's name, hidden ones included (names are sealed: read as rows)."""
+    return sorted(tag.name for tag in db.session.scalars(select(Tag)))
+
+
 def visible_anywhere(client) -> list[str]:
     """The pages where the imported entries (or, on the tags page, their tag) show."""
     pages = {"entries": "/entries/", "tags": "/tags/", "search": "/search?q=quokka",
-             "export": "/account/export/json", "insights": "/insights/"}
+             "insights": "/insights/"}
     return [name for name, url in pages.items()
             if ("harbour" if name == "tags" else "Day 3")
             in client.get(url).get_data(as_text=True)]
@@ -94,13 +103,13 @@ def test_a_large_import_is_a_job_whose_entries_appear_only_when_it_is_done(clien
     assert stored_entries() == 4
     assert run_job(job.id, "w2") == "done"
 
-    titles = sorted(db.session.scalars(select(Entry.title)))
+    titles = sorted(entry.title for entry in db.session.scalars(select(Entry)))
     assert titles == sorted(f"Day {day}" for day in range(1, ENTRIES + 1))  # none twice
     job = the_job()
-    assert (job.state, job.done, job.total, job.data) == ("done", 7, 7, b"")
+    assert (job.state, job.done, job.total, job.stored_file) == ("done", 7, 7, b"")
     page = client.get(f"/account/import/jobs/{job.id}").get_data(as_text=True)
     assert "Imported 7 entries." in page and 'http-equiv="refresh"' not in page
-    assert sorted(visible_anywhere(client)) == ["entries", "export", "search", "tags"]
+    assert sorted(visible_anywhere(client)) == ["entries", "search", "tags"]
     assert db.session.scalar(select(Tag.import_job_id)) is None
 
 
@@ -127,9 +136,9 @@ def test_a_cancelled_job_removes_what_it_wrote(client, logged_in, make_entry):
     assert work_available("w2") == 1  # another removes the rows
 
     job = the_job()
-    assert job.state == "cancelled" and job.data == b""
+    assert job.state == "cancelled" and job.stored_file == b""
     assert stored_entries() == 1
-    assert db.session.scalars(select(Tag.name)).all() == ["own"]
+    assert tag_names() == ["own"]
     assert visible_anywhere(client) == []
     assert "Nothing was imported" in client.get(response.location).get_data(as_text=True)
 
@@ -144,7 +153,7 @@ def test_a_tag_the_owner_uses_meanwhile_is_theirs_and_stays(client, logged_in):
     assert "harbour" in client.get("/tags/").get_data(as_text=True)
     client.post(f"/account/import/jobs/{job_id}/cancel")
     work_available("w1")
-    assert db.session.scalars(select(Tag.name)).all() == ["harbour"]
+    assert tag_names() == ["harbour"]
     assert stored_entries() == 1
 
 
@@ -220,9 +229,10 @@ def test_a_cancelled_job_removes_the_prompts_it_added(client, logged_in):
                              .where(Prompt.key.is_(None))) == 0
 
 
-def test_the_jobs_command_runs_what_is_waiting(client, logged_in, runner):
+def test_the_jobs_command_runs_what_is_waiting_with_the_key_it_holds(client, logged_in,
+                                                                     runner):
     confirm_upload(client, jrnl_file())
-    result = runner.invoke(args=["jobs", "--once"])
+    result = runner.invoke(args=["jobs", "--once"])  # in this context, holding the key
     assert result.exit_code == 0 and "Ran 1 import job." in result.output
     assert the_job().state == "done"
     assert "Day 3" in client.get("/entries/").get_data(as_text=True)
@@ -244,3 +254,103 @@ def test_a_job_waits_in_the_queue_while_other_imports_are_being_read(client, log
     assert claim_job("w2") == job_id
     assert run_job(job_id, "w2") == "done"
     assert stored_entries() == ENTRIES
+
+
+# --- the journal's key: only a request of its owner brings it ----------------------------
+
+def restart(app) -> None:
+    """The process dies (kill -9) and comes back: its runner, and every key it held in
+    memory, are gone."""
+    app.extensions.pop(EXTENSION, None)
+
+
+def test_a_job_without_its_key_waits_and_continues_at_the_owners_next_visit(
+        app, client, logged_in):
+    confirm_upload(client, jrnl_file())
+    job_id = the_job().id
+    assert claim_job("w1") == job_id
+    assert run_job(job_id, "w1", stop_after=2) == "running"  # then its server dies
+    restart(app)
+    expire_lease(job_id)
+
+    with app.app_context():  # every other runner holds no key: none takes the job over
+        assert claim_job("w2") is None
+        assert work_available("w2") == 0
+    job = the_job()
+    assert (job.state, job.done, job.total, job.waiting) == ("running", 4, ENTRIES, True)
+    assert stored_entries() == 4 and visible_anywhere(client) == []
+
+    page = client.get(f"/account/import/jobs/{job_id}").get_data(as_text=True)
+    assert "4 of 7 entries (57%)" in page and "is paused" not in page
+    runner = runner_for(app)
+    assert runner.holds_key_for(job_id)  # the owner's visit handed it over
+    assert runner.work_once() == 1
+    job = the_job()
+    assert (job.state, job.done, job.waiting) == ("done", ENTRIES, False)
+    titles = sorted(entry.title for entry in db.session.scalars(select(Entry)))
+    assert titles == sorted(f"Day {day}" for day in range(1, ENTRIES + 1))  # none twice
+    assert not runner.holds_key_for(job_id)  # let go once done
+    assert "Day 3" in client.get("/entries/").get_data(as_text=True)
+
+
+def test_the_import_page_and_the_status_hand_a_waiting_job_its_key(app, client, logged_in):
+    confirm_upload(client, jrnl_file())
+    job_id = the_job().id
+    restart(app)
+    assert "is being imported" in client.get("/account/import").get_data(as_text=True)
+    assert runner_for(app).holds_key_for(job_id)
+    restart(app)
+    assert client.get(f"/account/import/jobs/{job_id}/status").json["state"] == "queued"
+    assert runner_for(app).holds_key_for(job_id)
+    assert runner_for(app).work_once() == 1 and the_job().state == "done"
+
+
+def test_another_users_visit_hands_nothing_over(app, client, logged_in, other_user, login):
+    confirm_upload(client, jrnl_file())
+    job_id = the_job().id
+    restart(app)
+    client.post("/auth/logout")
+    login(other_user, OTHER_PASSWORD)
+    client.get("/account/import")
+    assert client.get(f"/account/import/jobs/{job_id}/status").status_code == 404
+    assert not runner_for(app).holds_key_for(job_id)
+    assert runner_for(app).work_once() == 0 and the_job().state == "queued"
+
+
+def test_a_session_that_cannot_open_the_journal_cannot_import_and_its_job_waits(
+        app, client, logged_in, login):
+    confirm_upload(client, jrnl_file())
+    job_id = the_job().id
+    restart(app)
+    reset_password(logged_in, NEW_PASSWORD)  # an administrator's reset: the journal locks
+    db.session.commit()
+    login(logged_in, NEW_PASSWORD)
+
+    page = client.get(f"/account/import/jobs/{job_id}").get_data(as_text=True)
+    assert "The import is paused where it was" in page and "/account/unlock" in page
+    assert not runner_for(app).holds_key_for(job_id)
+    response = client.post("/account/import", data={
+        "file": (io.BytesIO(jrnl_file(3)), "journal.json"), "format": "detect",
+        "timezone": "UTC"}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Your journal is locked in this session" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
+    assert the_job().state == "queued" and stored_entries() == 0
+
+
+def test_the_jobs_command_holds_no_key_and_removes_a_cancelled_import(app, client, logged_in,
+                                                                    runner):
+    confirm_upload(client, jrnl_file())
+    job_id = claim_job("w1")
+    run_job(job_id, "w1", stop_after=1)
+    expire_lease(job_id)
+    with app.app_context():  # as in a process of its own
+        result = runner.invoke(args=["jobs", "--once"])
+    assert result.exit_code == 0 and "Ran" not in result.output
+    assert the_job().state == "running" and stored_entries() == 2
+
+    client.post(f"/account/import/jobs/{job_id}/cancel")
+    with app.app_context():
+        result = runner.invoke(args=["jobs", "--once"])
+    assert result.exit_code == 0 and "Ran 1 import job." in result.output
+    assert the_job().state == "cancelled" and stored_entries() == 0

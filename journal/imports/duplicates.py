@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from journal.extensions import db
-from journal.models import Entry, Reframe
-from journal.ownership import owned_columns
+from journal.models import Entry
+from journal.ownership import owned, owned_columns
 from journal.transfer.document import REFRAME_TEXT_FIELDS, ImportedEntry
 
 LOOKUP_BATCH = 500
@@ -46,8 +46,9 @@ def existing_fingerprints(owner_id: int, entries: list[ImportedEntry], *,
     """Fingerprints of the owner's stored entries written in a minute that some
     imported entry was written in (with the entries import ``job`` wrote so far, so a
     resumed job leaves out what it already wrote). Reads timestamps over the import's
-    date range, then texts only for the entries whose minute matches, so a large
-    journal costs one narrow index scan rather than a read of every body."""
+    date range, then opens only the entries whose minute matches, a batch at a time
+    (their texts are sealed: they are compared once opened, never in SQL). An entry
+    this context cannot open matches nothing."""
     if not entries:
         return set()
     minutes = {_minute(entry.created_at) for entry in entries}
@@ -61,13 +62,15 @@ def existing_fingerprints(owner_id: int, entries: list[ImportedEntry], *,
     found: set[str] = set()
     for first in range(0, len(candidates), LOOKUP_BATCH):
         chunk = candidates[first:first + LOOKUP_BATCH]
-        rows = db.session.execute(
-            owned_columns(Entry, owner_id, Entry.created_at, Entry.title, Entry.body,
-                          *[getattr(Reframe, name) for name in REFRAME_TEXT_FIELDS],
-                          Reframe.entry_id, job=job)
-            .outerjoin(Reframe, Reframe.entry_id == Entry.id)
-            .where(Entry.id.in_(chunk)))
-        for row in rows:
-            guided = row[3:3 + len(REFRAME_TEXT_FIELDS)] if row.entry_id is not None else None
-            found.add(fingerprint(row.created_at, row.title, row.body, guided))
+        stored = db.session.scalars(owned(Entry, owner_id, job=job)
+                                    .where(Entry.id.in_(chunk))).all()
+        found.update(stored_fingerprint(entry) for entry in stored if not entry.unreadable)
     return found
+
+
+def stored_fingerprint(entry: Entry) -> str:
+    reframe = entry.reframe
+    guided = None
+    if reframe is not None and not reframe.unreadable:
+        guided = [getattr(reframe, name) for name in REFRAME_TEXT_FIELDS]
+    return fingerprint(entry.created_at, entry.title, entry.body, guided)

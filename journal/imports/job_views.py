@@ -2,7 +2,9 @@
 
 The page works without JavaScript: while the job runs it reloads itself every few
 seconds (a ``<meta http-equiv="refresh">``) and has a Refresh link; with JavaScript,
-``static/js/app.js`` polls the status instead. Another user's job answers 404.
+``static/js/app.js`` polls the status instead. Another user's job answers 404. A job
+waiting for its journal's key (its server restarted) continues when either is opened:
+they hand the key this session holds to the runner (:func:`journal.imports.runner.hand_over`).
 """
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -11,8 +13,8 @@ from flask_login import current_user, login_required
 from journal.extensions import db
 from journal.imports import bp
 from journal.imports.forms import CancelImportForm
-from journal.imports.jobs import cancel_job
-from journal.imports.runner import ensure_runner, wake_runner
+from journal.imports.jobs import cancel_job, may_write_for
+from journal.imports.runner import ensure_runner, hand_over, wake_runner
 from journal.models import ImportJob
 from journal.ownership import get_owned_or_404
 
@@ -30,20 +32,32 @@ def _status(job: ImportJob) -> dict:
             "percent": job.percent, "finished": job.finished}
 
 
+def _resume(job: ImportJob) -> None:
+    """A job waiting for its key gets the one this session holds."""
+    if job.waiting:
+        hand_over(current_app._get_current_object(), job.id, current_user.id)
+
+
 @bp.route("/jobs/<id:job_id>")
 @login_required
 def job(job_id: int):
-    """The job's progress, and what it did once finished; 404 unless it is yours."""
+    """The job's progress, and what it did once finished; a job waiting for its key
+    continues; 404 unless it is yours."""
     found = get_owned_or_404(ImportJob, job_id, current_user)
+    _resume(found)
     return render_template("imports/job.html", job=found, cancel=CancelImportForm(),
-                           refresh=REFRESH_SECONDS)
+                           refresh=REFRESH_SECONDS,
+                           stuck=found.waiting and not may_write_for(current_user.id))
 
 
 @bp.route("/jobs/<id:job_id>/status")
 @login_required
 def job_status(job_id: int):
-    """The job's state and progress as JSON, for the page's script; 404 unless yours."""
-    return _status(get_owned_or_404(ImportJob, job_id, current_user))
+    """The job's state and progress as JSON, for the page's script (a job waiting for
+    its key continues); 404 unless yours."""
+    found = get_owned_or_404(ImportJob, job_id, current_user)
+    _resume(found)
+    return _status(found)
 
 
 @bp.route("/jobs/<id:job_id>/cancel", methods=["POST"])

@@ -15,13 +15,23 @@ How it stays all or nothing for its owner:
 - A cancelled or failed job turns ``removing``: its rows stay hidden while they are
   deleted in batches, then it ends ``cancelled`` or ``failed``.
 
+Whose key it writes with: entries, tags and the file itself are sealed under the
+owner's data key, which no runner has of its own. A job is started or resumed by a
+request of its owner's signed-in session, which hands the key to its process's runner
+(:mod:`journal.imports.runner`) to hold in memory for that job only; a runner claims
+a job only when it holds the key of the job's owner (or the account has no keys, or
+the job is only being removed). A job found without its key (its server restarted,
+its lease ran out) waits as it is, progress kept, until the owner's next request on
+the import pages hands the key over again.
+
 How it survives a crash and several servers:
 
 - A worker claims a job with a conditional UPDATE (its lease has run out or was never
   taken) and holds it with a lease that every batch renews. Each batch's transaction
   renews the lease *and* writes the entries, conditionally on still holding it: a
   worker that lost its job (to a cancel, or to another worker after a stall) writes
-  nothing more. A crashed worker's lease runs out and another takes the job over.
+  nothing more. A crashed worker's lease runs out and another that holds the key
+  takes the job over.
 - Taking over resumes: the file is read again (the job keeps its own copy) and
   planned again with the entries the job already wrote counting as already there
   (:func:`journal.imports.services.plan_import` with ``job``), so nothing is written
@@ -43,6 +53,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
+from journal.crypto import keyring
+from journal.crypto.rows import LOCKED, JournalLocked, Unreadable
 from journal.database import reading
 from journal.extensions import db
 from journal.fulltext.index import unindex_entries
@@ -59,7 +71,7 @@ from journal.imports.services import (
     prepare_import,
     write_entries,
 )
-from journal.models import Entry, ImportJob, PendingImport, Prompt, Tag, User, utcnow
+from journal.models import AccountKey, Entry, ImportJob, PendingImport, Prompt, Tag, User, utcnow
 from journal.models.imports import (
     CANCELLED,
     DONE,
@@ -77,6 +89,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 SERVER_ERROR = ("The import stopped because of a problem on the server. Nothing was "
                 "imported; try again, and tell your administrator if it happens again.")
+REFUSED = "Nothing was imported: the file could not be read."
+DAMAGED_FILE = ("Nothing was imported: the stored copy of the file does not open (it was "
+                "changed or damaged). Upload the file again.")
 
 
 class LostLease(Exception):
@@ -86,11 +101,14 @@ class LostLease(Exception):
 def queue_job(owner: User, pending: PendingImport, *, date_undated: bool,
               worker: str | None = None) -> ImportJob:
     """Turn ``owner``'s waiting upload into a queued job (the upload is discarded: the
-    job keeps its own copy). With ``worker``, that worker holds it from the start, so
-    no runner takes it while the caller decides whether to run it itself."""
+    job keeps its own copy, sealed for it). With ``worker``, that worker holds it from
+    the start, so no runner takes it while the caller decides whether to run it itself.
+    Needs the owner's data key for an encrypted journal (raises Unreadable or
+    JournalLocked without it)."""
     job = ImportJob(owner_id=owner.id, state=QUEUED, filename=pending.filename,
-                    format=pending.format, timezone=pending.timezone, data=pending.data,
+                    format=pending.format, timezone=pending.timezone,
                     date_undated=date_undated)
+    job.keep_file(pending.opened_file())
     if worker is not None:
         job.worker, job.lease_until = worker, utcnow() + LEASE
     db.session.add(job)
@@ -103,8 +121,9 @@ def queue_file(owner: User, *, filename: str, fmt: str, timezone: str, data: byt
                date_undated: bool, worker: str) -> ImportJob:
     """A job for a file read elsewhere (the command line), held by ``worker``."""
     job = ImportJob(owner_id=owner.id, state=QUEUED, filename=filename[:255], format=fmt,
-                    timezone=timezone, data=data, date_undated=date_undated,
+                    timezone=timezone, date_undated=date_undated,
                     worker=worker, lease_until=utcnow() + LEASE)
+    job.keep_file(data)
     db.session.add(job)
     db.session.flush()
     return job
@@ -133,7 +152,6 @@ def cancel_job(job: ImportJob) -> bool:
     if job.state not in (QUEUED, RUNNING):
         return False
     job.state, job.worker, job.lease_until = REMOVING, None, None
-    job.error = None
     db.session.flush()
     return True
 
@@ -148,15 +166,31 @@ def release_job(job_id: int, worker: str) -> str:
     return QUEUED
 
 
-def claim_job(worker: str) -> int | None:
+def may_write_for(owner_id: int) -> bool:
+    """Whether this context can write an import for ``owner_id``: it holds their data
+    key, or the account has no keys."""
+    return keyring.holds(owner_id) or keyring.public_key(owner_id) is None
+
+
+def claim_job(worker: str, *, among: list[int] | None = None) -> int | None:
     """Take the oldest unfinished job nobody holds (or whose holder's lease ran out)
-    for ``worker``; its id, or None when there is none. Commits."""
+    and that this context can work on (see :func:`may_write_for`; removing needs no
+    key) for ``worker``, optionally ``among`` some jobs only; its id, or None when there
+    is none. Jobs whose owner's key is not here are left waiting. Commits."""
     now = utcnow()
     free = (ImportJob.state.in_(UNFINISHED),
             or_(ImportJob.lease_until.is_(None), ImportJob.lease_until < now))
+    if among is not None:
+        free = (*free, ImportJob.id.in_(among))
     with reading():
-        candidate = db.session.scalar(select(ImportJob.id).where(*free)
-                                      .order_by(ImportJob.id).limit(1))
+        waiting = db.session.execute(
+            select(ImportJob.id, ImportJob.owner_id, ImportJob.state,
+                   AccountKey.user_id.is_not(None))
+            .outerjoin(AccountKey, AccountKey.user_id == ImportJob.owner_id)
+            .where(*free).order_by(ImportJob.id)).all()
+        candidate = next((job_id for job_id, owner_id, state, has_keys in waiting
+                          if state == REMOVING or not has_keys
+                          or keyring.holds(owner_id)), None)
         db.session.rollback()
     if candidate is None:
         return None
@@ -196,6 +230,9 @@ def run_job(job_id: int, worker: str, *, inline_limit: int | None = None,
     except LostLease:
         db.session.rollback()
         return db.session.scalar(select(ImportJob.state).where(ImportJob.id == job_id)) or ""
+    except JournalLocked:  # a write that needs the journal's key, without it here
+        db.session.rollback()
+        return _step_back(job_id, worker)
     except Exception:
         log.exception("import job %s failed", job_id)
         db.session.rollback()
@@ -216,7 +253,17 @@ def _run(job_id: int, worker: str, inline_limit: int | None,
             db.session.rollback()
             return state
         if state != REMOVING:
-            source = (job.data, job.filename, job.format, ZoneInfo(job.timezone))
+            if not may_write_for(job.owner_id):
+                db.session.rollback()
+                return _step_back(job_id, worker)
+            try:
+                source = (job.opened_file(), job.filename, job.format, ZoneInfo(job.timezone))
+            except Unreadable as unreadable:
+                db.session.rollback()
+                if unreadable.reason == LOCKED:
+                    return _step_back(job_id, worker)
+                _give_up(job_id, worker, DAMAGED_FILE)
+                return _remove(job_id, worker)
             undated = job.date_undated
             owner = db.session.get(User, job.owner_id)
         db.session.rollback()
@@ -234,7 +281,7 @@ def _run(job_id: int, worker: str, inline_limit: int | None,
         return release_job(job_id, worker)
     except ImportProblem as problem:
         db.session.rollback()
-        _give_up(job_id, worker, f"Nothing was imported: {problem}")
+        _give_up(job_id, worker, REFUSED, problem=str(problem))
         return _remove(job_id, worker)
     if inline_limit is not None and len(plan.new_entries) >= inline_limit:
         return release_job(job_id, worker)
@@ -273,7 +320,7 @@ def _write(job_id: int, worker: str, owner: User, plan: ImportPlan, targets: Tar
             progress(written)
         time.sleep(pause)  # room for anyone waiting for the write lock
     _hold(job_id, worker, RUNNING, state=DONE, worker=None, lease_until=None,
-          total=ImportJob.done, data=b"", finished_at=utcnow())
+          total=ImportJob.done, stored_file=b"", finished_at=utcnow())
     finish_import(owner, plan)
     db.session.execute(owned_update(Tag, owner, job=job_id)
                        .where(Tag.import_job_id == job_id).values(import_job_id=None))
@@ -283,15 +330,31 @@ def _write(job_id: int, worker: str, owner: User, plan: ImportPlan, targets: Tar
     return DONE
 
 
-def _give_up(job_id: int, worker: str, error: str) -> None:
-    """Mark the job for removal with ``error``, keeping it for this worker."""
+def _give_up(job_id: int, worker: str, error: str, *, problem: str | None = None) -> None:
+    """Mark the job for removal with ``error`` (the journal's own words), keeping it for
+    this worker; ``problem``, the reader's message (it may quote the file), is sealed
+    with the job (this worker holds the key: it was reading the file)."""
     held = db.session.execute(
         update(ImportJob).where(ImportJob.id == job_id, ImportJob.worker == worker,
                                 ImportJob.state.in_(UNFINISHED))
         .values(state=REMOVING, error=error, lease_until=utcnow() + LEASE)).rowcount
+    if held == 1 and problem is not None:
+        db.session.get(ImportJob, job_id, populate_existing=True).problem = problem
     db.session.commit()
     if held != 1:
         raise LostLease(job_id)
+
+
+def _step_back(job_id: int, worker: str) -> str:
+    """Let go of a job this worker cannot write (it does not hold the owner's key): it
+    waits, its progress kept, for a request of its owner to hand the key over. Its
+    state."""
+    db.session.rollback()
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id,
+                                               ImportJob.worker == worker)
+                       .values(worker=None, lease_until=None))
+    db.session.commit()
+    return db.session.scalar(select(ImportJob.state).where(ImportJob.id == job_id)) or ""
 
 
 def _remove(job_id: int, worker: str) -> str:
@@ -315,16 +378,17 @@ def _remove(job_id: int, worker: str) -> str:
     db.session.execute(delete(Prompt).where(Prompt.import_job_id == job_id))
     error = db.session.scalar(select(ImportJob.error).where(ImportJob.id == job_id))
     final = FAILED if error else CANCELLED
-    _hold(job_id, worker, REMOVING, state=final, worker=None, lease_until=None, data=b"",
-          finished_at=utcnow())
+    _hold(job_id, worker, REMOVING, state=final, worker=None, lease_until=None,
+          stored_file=b"", finished_at=utcnow())
     db.session.commit()
     return final
 
 
-def work_available(worker: str) -> int:
-    """Run every job there is to run, one after another; how many were worked on."""
+def work_available(worker: str, *, among: list[int] | None = None) -> int:
+    """Run every job there is to run that this context can work on (optionally
+    ``among`` some jobs only), one after another; how many were worked on."""
     count = 0
-    while (job_id := claim_job(worker)) is not None:
+    while (job_id := claim_job(worker, among=among)) is not None:
         run_job(job_id, worker)
         count += 1
     return count

@@ -6,12 +6,13 @@ so an import is all or nothing. A large import runs as a job
 :func:`plan_import` decides what an import would add (new entries, duplicates left
 out, tags and prompts to create); the preview shows the plan and :func:`apply_import`
 carries it out with Core bulk inserts, which is what keeps ten thousand entries to a
-second or two, search index included.
+few seconds, search index included. Their rows are sealed in Python on the way
+(:mod:`journal.imports.rows`), so an encrypted journal's import needs its data key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,19 +21,10 @@ from sqlalchemy import insert, select
 from journal.extensions import db
 from journal.fulltext.index import index_entries
 from journal.imports.duplicates import entry_fingerprint, existing_fingerprints
-from journal.models import (
-    NOTE,
-    REFRAME,
-    Entry,
-    EntryTag,
-    Prompt,
-    PromptHide,
-    Reframe,
-    Tag,
-    User,
-    utcnow,
-)
-from journal.ownership import own_prompts, owned_columns
+from journal.imports.rows import entry_row, reframe_row, tag_rows
+from journal.models import Entry, EntryTag, Prompt, PromptHide, Reframe, Tag, User, utcnow
+from journal.ownership import own_prompts
+from journal.tags.lookup import tags_named
 from journal.tags.names import canonical_tag, display_form, inline_tags, merge_tag_lists
 from journal.totals import recount_owner
 from journal.transfer.document import (
@@ -41,9 +33,9 @@ from journal.transfer.document import (
     ImportProblem,
     ParsedJournal,
 )
-from journal.words import count_words
 
 BATCH_SIZE = 1_000
+TAG_LOOKUP_BATCH = 500
 
 
 @dataclass
@@ -129,8 +121,7 @@ def plan_import(owner: User, journal: ParsedJournal, *,
             if name not in plan.tags:
                 plan.tags[name] = (shown.get(name) or display or name, entry.created_at)
     if plan.tags:
-        plan.existing_tags = set(db.session.scalars(
-            owned_columns(Tag, owner, Tag.name, job=job).where(Tag.name.in_(list(plan.tags)))))
+        plan.existing_tags = set(_existing_tags(owner, plan.tags, job))
 
     plan.new_prompts = _matching_prompts(owner, journal).count(None)
     if journal.timezone and not owner.timezone:
@@ -198,7 +189,8 @@ def finish_import(owner: User, plan: ImportPlan) -> None:
 def write_entries(owner: User, plan: ImportPlan, first: int, stop: int, targets: Targets, *,
                   job: int | None = None) -> list[int]:
     """Insert the plan's new entries ``[first:stop]`` with their reframes, tag links and
-    search documents; the ids written, in order."""
+    search documents, sealed for ``owner`` (:mod:`journal.imports.rows`); the ids
+    written, in order."""
     connection = db.session.connection()
     entries, reframes, links = Entry.__table__, Reframe.__table__, EntryTag.__table__
     insert_entries = insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
@@ -206,10 +198,10 @@ def write_entries(owner: User, plan: ImportPlan, first: int, stop: int, targets:
     batch_tags = plan.entry_tags[first:stop]
     if not batch:
         return []
-    rows = [dict(_entry_row(owner.id, entry, targets.prompt_ids), import_job_id=job)
+    rows = [dict(entry_row(owner.id, entry, targets.prompt_ids), import_job_id=job)
             for entry in batch]
     ids = connection.execute(insert_entries, rows).scalars().all()
-    guided = [dict(_reframe_row(entry), entry_id=entry_id)
+    guided = [reframe_row(owner.id, entry_id, entry)
               for entry_id, entry in zip(ids, batch, strict=True) if entry.reframe]
     if guided:
         connection.execute(insert(reframes), guided)
@@ -220,35 +212,6 @@ def write_entries(owner: User, plan: ImportPlan, first: int, stop: int, targets:
         connection.execute(insert(links), pairs)
     index_entries(connection, ids)
     return list(ids)
-
-
-def _entry_row(owner_id: int, entry: ImportedEntry, prompt_ids: dict) -> dict:
-    prompt_id = prompt_text = None
-    if entry.prompt is not None:
-        prompt_text = entry.prompt.text
-        if entry.prompt.own is not None:
-            prompt_id = prompt_ids["own"].get(entry.prompt.own)
-        elif entry.prompt.key is not None:
-            prompt_id = prompt_ids["builtin"].get(entry.prompt.key)
-    reframe = entry.reframe
-    guided = [getattr(reframe, name) for name in REFRAME_TEXT_FIELDS] if reframe else []
-    win_part = (entry.win_part or "").strip() or None
-    return {
-        "owner_id": owner_id, "title": (entry.title or "").strip() or None,
-        "body": entry.body or "", "created_at": entry.created_at,
-        "updated_at": entry.updated_at or entry.created_at, "starred": bool(entry.starred),
-        "version": 1, "kind": REFRAME if reframe is not None else NOTE,
-        "prompt_id": prompt_id, "prompt_text": prompt_text, "is_win": bool(entry.is_win),
-        "win_part": win_part, "word_count": count_words(entry.body, win_part, *guided),
-    }
-
-
-def _reframe_row(entry: ImportedEntry) -> dict:
-    reframe = entry.reframe
-    row = {name: getattr(reframe, name) or "" for name in REFRAME_TEXT_FIELDS}
-    row["belief_before"] = reframe.belief_before
-    row["belief_after"] = reframe.belief_after
-    return row
 
 
 def _matching_prompts(owner: User, journal: ParsedJournal, *,
@@ -312,15 +275,24 @@ def _store_tags(owner: User, plan: ImportPlan, result: ImportResult, *,
     if not plan.tags:
         return {}
     created = {tag.name: tag.created_at for tag in plan.journal.tags}
-    tag_ids = dict(db.session.execute(
-        owned_columns(Tag, owner, Tag.name, Tag.id, job=job)
-        .where(Tag.name.in_(list(plan.tags)))).all())
-    for name, (shown, first_use) in plan.tags.items():
-        if name in tag_ids:
-            continue
-        tag_ids[name] = db.session.execute(
-            insert(Tag).returning(Tag.id),
-            {"owner_id": owner.id, "name": name, "display_name": shown,
-             "created_at": created.get(name) or first_use, "import_job_id": job}).scalar_one()
-        result.tags += 1
+    tag_ids = {name: tag.id for name, tag in _existing_tags(owner, plan.tags, job).items()}
+    missing = {name: (shown, created.get(name) or first_use)
+               for name, (shown, first_use) in plan.tags.items() if name not in tag_ids}
+    rows = tag_rows(owner.id, missing, job)
+    for start in range(0, len(rows), BATCH_SIZE):
+        chunk = rows[start:start + BATCH_SIZE]
+        made = db.session.execute(insert(Tag.__table__).returning(
+            Tag.__table__.c.id, sort_by_parameter_order=True), chunk).scalars().all()
+        tag_ids.update(zip(list(missing)[start:start + BATCH_SIZE], made, strict=True))
+    result.tags += len(rows)
     return tag_ids
+
+
+def _existing_tags(owner: User, names: Iterable[str], job: int | None) -> dict[str, Tag]:
+    """The owner's tags among ``names`` (with ``job``'s), found by their names' keyed
+    digests a few hundred at a time."""
+    names = list(names)
+    found: dict[str, Tag] = {}
+    for start in range(0, len(names), TAG_LOOKUP_BATCH):
+        found.update(tags_named(owner, names[start:start + TAG_LOOKUP_BATCH], job=job))
+    return found

@@ -5,6 +5,11 @@ explained on the form. A good file waits (one per user) until its owner confirms
 preview. A confirmed import is a job (:mod:`journal.imports.jobs`): a small one runs
 within the request, a large one in the background with a progress page; either way it
 writes in short transactions and is all or nothing.
+
+Everything kept on the way is sealed under the journal's data key, which this
+request's session holds; a session that cannot open its journal (after a password
+reset, until the recovery key opens it again) cannot import into it. A job waiting for
+its key is handed it by the import page itself (:func:`journal.imports.runner.hand_over`).
 """
 
 from zoneinfo import ZoneInfo
@@ -25,11 +30,18 @@ from journal.imports.forms import (
     ImportForm,
     UndatedChoiceForm,
 )
-from journal.imports.jobs import current_jobs, queue_job, release_job, run_job, unfinished_job
+from journal.imports.jobs import (
+    current_jobs,
+    may_write_for,
+    queue_job,
+    release_job,
+    run_job,
+    unfinished_job,
+)
 from journal.imports.limits import ImportsBusy, parsing_slot
 from journal.imports.pending import discard_pending, pending_for, read_pending, store_pending
 from journal.imports.preview import describe
-from journal.imports.runner import wake_runner, worker_name
+from journal.imports.runner import hand_over, worker_name
 from journal.imports.services import plan_import
 from journal.models import ImportJob
 from journal.models.imports import DONE, QUEUED
@@ -38,9 +50,21 @@ from journal.requestlog import security_event
 from journal.timezones import default_timezone_name
 from journal.transfer.document import ImportProblem
 
+LOCKED = ("Your journal is locked in this session (its password was reset), so nothing "
+          "can be added to it. Open it with your recovery key under Settings, then import.")
+
 
 def _size_label(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
+
+
+def _jobs_resumed() -> list[ImportJob]:
+    """The current user's jobs for the page; one waiting for its key gets it now."""
+    jobs = current_jobs(current_user)
+    for job in jobs:
+        if job.waiting:
+            hand_over(current_app._get_current_object(), job.id, current_user.id)
+    return jobs
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -62,7 +86,9 @@ def index():
     if submitted and token is not None and token.errors:
         raise CSRFError(token.errors[0])
     problem = None
-    if valid:
+    if valid and not may_write_for(current_user.id):
+        problem = LOCKED
+    elif valid:
         upload = form.file.data
         data = upload.stream.read(limit + 1)
         if len(data) > limit:
@@ -88,7 +114,7 @@ def index():
     pending = pending_for(current_user)
     status = 422 if problem or form.errors else 200
     return render_template("imports/index.html", form=form, pending=pending, problem=problem,
-                           limit=_size_label(limit), jobs=current_jobs(current_user)), status
+                           limit=_size_label(limit), jobs=_jobs_resumed()), status
 
 
 csrf.exempt(index)  # the form checks its token itself, after the larger upload limit applies
@@ -151,13 +177,16 @@ def confirm():
         flash("That upload is no longer waiting (it was imported, cancelled or replaced). "
               "Nothing was imported.", "error")
         return redirect(url_for("imports.index"))
+    if not may_write_for(current_user.id):
+        flash(LOCKED, "error")
+        return redirect(url_for("imports.index"))
     running = unfinished_job(current_user)
     if running is not None:  # its entries are not there yet to be recognised as duplicates
         flash("Another import is still under way. Confirm this one when it is done; your "
               "upload waits for you.", "info")
         return redirect(url_for("imports.job", job_id=running.id))
     # A file this large is certainly a job for the runners: not read here at all.
-    inline = len(pending.data) < current_app.config["IMPORT_BACKGROUND_BYTES"]
+    inline = len(pending.stored_file) < current_app.config["IMPORT_BACKGROUND_BYTES"]
     worker = worker_name()
     job_id = queue_job(current_user, pending, worker=worker,
                        date_undated=form.undated.data == DATE_UNDATED).id
@@ -165,13 +194,13 @@ def confirm():
     state = (run_job(job_id, worker, inline_limit=current_app.config["IMPORT_BACKGROUND_FROM"])
              if inline else release_job(job_id, worker))
     if state == QUEUED:
-        wake_runner(current_app._get_current_object())
+        hand_over(current_app._get_current_object(), job_id, current_user.id)
         return redirect(url_for("imports.job", job_id=job_id), 303)
     job = get_owned_or_404(ImportJob, job_id, current_user)
     if state == DONE:
         flash(job.summary, "success")
         return redirect(url_for("entries.index"))
-    flash(job.error or "Nothing was imported.", "error")
+    flash(job.reason or "Nothing was imported.", "error")
     return redirect(url_for("imports.index"))
 
 
