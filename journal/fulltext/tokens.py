@@ -31,6 +31,11 @@ from journal.fulltext.terms import Term, words_of
 
 PREFIX_MARK = "p:"
 MIN_PREFIX = 2
+# Beginnings are indexed up to this many letters: a longer typed beginning is looked up
+# by its first ones (it may then also find words that share only those). Without a bound
+# a single long "word" (a pasted key, a row of one letter) would make one digest per
+# letter of it, each of a longer text.
+MAX_PREFIX = 24
 """The shortest beginning of a word that ``word*`` finds: shorter ones would be in
 nearly every document."""
 PREFIX_DIGITS = 12
@@ -80,7 +85,7 @@ class Vocabulary:
         if found is None:
             blind = self._blind
             beginnings = tuple(blind(PREFIX_MARK + word[:length])[:PREFIX_DIGITS]
-                               for length in range(MIN_PREFIX, len(word)))
+                               for length in range(MIN_PREFIX, min(len(word), MAX_PREFIX + 1)))
             found = self._digests[word] = (blind(word), beginnings)
         return found
 
@@ -113,7 +118,8 @@ class Vocabulary:
             return Lookup(tuple(words), prefix=term.prefix)
         digests = tuple(self._digested(word)[0] for word in words)
         if term.prefix and len(words) == 1 and len(words[0]) >= MIN_PREFIX:
-            return Lookup(digests, stem=self._blind(PREFIX_MARK + words[0])[:PREFIX_DIGITS])
+            stem = self._blind(PREFIX_MARK + words[0][:MAX_PREFIX])[:PREFIX_DIGITS]
+            return Lookup(digests, stem=stem)
         return Lookup(digests)
 
     def query(self, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> IndexQuery:
