@@ -42,6 +42,8 @@ DECISIONS = {
     "auth.reset_password": NOBODY, "auth.password": SIGNED_IN,
     "account.settings": SIGNED_IN, "account.recovery_key": SIGNED_IN,
     "account.new_recovery_key": SIGNED_IN, "account.unlock": SIGNED_IN,
+    "account.delete_locked": SIGNED_IN, "account.encryption": SIGNED_IN,
+    "account.open_journal": SIGNED_IN,
     "exports.index": SIGNED_IN, "exports.download": SIGNED_IN,
     "imports.index": SIGNED_IN, "imports.preview": SIGNED_IN, "imports.confirm": SIGNED_IN,
     "imports.cancel": SIGNED_IN, "account.delete": SIGNED_IN,

@@ -105,6 +105,35 @@ def open_fields(table: str, owner_id: int, uid: bytes | None, sealed: bytes) -> 
     return fields
 
 
+def seal_bytes(owner_id: int, data: bytes, bound_to: bytes) -> bytes:
+    """``data`` (a file) sealed under ``owner_id``'s data key with its generation, bound
+    to ``bound_to``; raises :class:`JournalLocked` without the key."""
+    key, public = keyring.data_key(owner_id), keyring.public_key(owner_id)
+    if key is None or public is None:
+        raise JournalLocked("a file of an encrypted journal needs its data key")
+    return generation_of(public) + seal(key, data, bound_to)
+
+
+def open_bytes(owner_id: int, sealed: bytes, bound_to: bytes) -> bytes:
+    """The data of :func:`seal_bytes`; raises :class:`Unreadable`."""
+    sealed = bytes(sealed)
+    generation, sealed = sealed[:GENERATION_BYTES], sealed[GENERATION_BYTES:]
+    public = keyring.public_key(owner_id)
+    if public is not None and generation == generation_of(public):
+        key = keyring.data_key(owner_id)
+    else:
+        key = keyring.generation_key(owner_id, generation)
+        if key is None:
+            locked = {generation_of(old) for old in keyring.locked_public_keys(owner_id)}
+            raise Unreadable(LOCKED if generation in locked else DAMAGED)
+    if key is None:
+        raise Unreadable(LOCKED)
+    try:
+        return open_value(key, sealed, bound_to)
+    except DamagedValue:
+        raise Unreadable(DAMAGED) from None
+
+
 def sealed_to_data_key(sealed: bytes | None) -> bool:
     """Whether a stored row is sealed under a data key (not to a public key, not plain)."""
     return sealed is not None and not is_sealed_to_public_key(sealed[GENERATION_BYTES:])

@@ -10,6 +10,7 @@ they hand the key this session holds to the runner (:func:`journal.imports.runne
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from journal.crypto.rows import LOCKED
 from journal.extensions import db
 from journal.imports import bp
 from journal.imports.forms import CancelImportForm
@@ -47,7 +48,8 @@ def job(job_id: int):
     _resume(found)
     return render_template("imports/job.html", job=found, cancel=CancelImportForm(),
                            refresh=REFRESH_SECONDS,
-                           stuck=found.waiting and not may_write_for(current_user.id))
+                           stuck=found.waiting and (not may_write_for(current_user.id)
+                                                    or found.unreadable == LOCKED))
 
 
 @bp.route("/jobs/<id:job_id>/status")

@@ -16,8 +16,8 @@ from sqlalchemy import Boolean, Integer, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.crypto.keyring import data_key, public_key
-from journal.crypto.rows import DAMAGED, LOCKED, JournalLocked, Unreadable, new_uid
-from journal.crypto.values import DamagedValue, context, open_value, seal
+from journal.crypto.rows import JournalLocked, new_uid, open_bytes, seal_bytes
+from journal.crypto.values import context
 from journal.extensions import db
 from journal.models.base import OwnedMixin, UTCDateTime, utcnow
 from journal.models.sealed import SealedField, SealedRow
@@ -37,7 +37,8 @@ class SealedUpload(SealedRow):
         if self.uid is None:
             self.uid = new_uid()
         key = self._file_key()
-        self.stored_file = seal(key, data, self._file_context()) if key is not None else data
+        self.stored_file = (seal_bytes(self.owner_id, data, self._file_context())
+                            if key is not None else data)
 
     def opened_file(self) -> bytes:
         """The file as it was uploaded; raises :class:`Unreadable` when this context
@@ -47,13 +48,7 @@ class SealedUpload(SealedRow):
             stored = bytes(stored)
         if self.sealed is None:  # an account without keys: kept as it came
             return stored
-        key = data_key(self.owner_id)
-        if key is None:
-            raise Unreadable(LOCKED)
-        try:
-            return open_value(key, stored, self._file_context())
-        except DamagedValue:
-            raise Unreadable(DAMAGED) from None
+        return open_bytes(self.owner_id, stored, self._file_context())
 
     def seal_fields_now(self) -> None:
         self._file_key()

@@ -9,7 +9,17 @@ from journal.crypto.rows import GENERATION_BYTES
 from journal.database import BUSY_TIMEOUT_MS
 from journal.extensions import db
 from journal.fulltext.index import index_entries
-from journal.models import Entry, EntryTag, Prompt, Reframe, Tag, User, utcnow
+from journal.models import (
+    Entry,
+    EntryTag,
+    ImportJob,
+    PendingImport,
+    Prompt,
+    Reframe,
+    Tag,
+    User,
+    utcnow,
+)
 from journal.ownership import own_prompts, owned
 from journal.tags.lookup import tags_named
 from journal.totals import entries_retagged, refresh_tag_counts
@@ -141,6 +151,10 @@ def _rows_of(owner: User, generations: list[bytes]) -> list[tuple[type, object, 
         (Reframe, Reframe.entry_id, owned(Entry, owner, with_hidden=True)
          .with_only_columns(Reframe).select_from(Entry)
          .join(Reframe, Reframe.entry_id == Entry.id).where(_sealed_in(Reframe, generations))),
+        (ImportJob, ImportJob.id, owned(ImportJob, owner, with_hidden=True)
+         .where(_sealed_in(ImportJob, generations))),
+        (PendingImport, PendingImport.id, owned(PendingImport, owner, with_hidden=True)
+         .where(_sealed_in(PendingImport, generations))),
     ]
 
 
@@ -172,6 +186,8 @@ def rekey_generation(owner: User, generation: bytes) -> int:
             else:
                 for row in readable:
                     row.mark_for_sealing()
+                    if isinstance(row, ImportJob | PendingImport):
+                        row.keep_file(row.opened_file())
             db.session.flush()
             if model is Entry:
                 index_entries(db.session.connection(), [row.id for row in readable])
@@ -202,9 +218,9 @@ def delete_locked_rows(owner: User, generations: list[bytes]) -> int:
     """Delete the owner's rows sealed in ``generations`` (locked for good: the person
     chose to let them go). Returns how many entries went; flushes, the caller commits."""
     deleted = 0
-    for model, _, statement in reversed(_rows_of(owner, generations)):
+    for model, _, statement in _rows_of(owner, generations)[::-1]:
         if model is Reframe:
-            continue  # they go with their entries
+            continue  # they go with their entries (after the imports that wrote some)
         while rows := db.session.scalars(statement.limit(BATCH)).all():
             for row in rows:
                 db.session.delete(row)
