@@ -49,7 +49,7 @@ def write_everything(client) -> None:
                                       "tags": ""})
     client.post(f"/tags/~rename/{MARKERS['renamed']}x", data={"new_name": MARKERS["renamed"]})
     document = {"tags": {}, "entries": [{
-        "title": "Imported", "body": f"From elsewhere: {MARKERS['import']}.",
+        "title": f"Imported {MARKERS['import']}", "body": "From elsewhere.",
         "date": "2026-01-05", "time": "09:00", "tags": ["@imported"], "starred": False}]}
     client.post("/account/import", data={
         "file": (io.BytesIO(json.dumps(document).encode()), "journal.json"),
@@ -64,6 +64,7 @@ def assert_no_marker(data: bytes, where: str) -> None:
 
 def test_nothing_written_is_stored_readable(app, client, logged_in, tmp_path, runner):
     write_everything(client)
+    owner_id = logged_in.id
     db.session.remove()
 
     if db.engine.dialect.name == "sqlite":
@@ -92,7 +93,7 @@ def test_nothing_written_is_stored_readable(app, client, logged_in, tmp_path, ru
     assert client.get(f"/tags/{MARKERS['renamed']}").status_code == 200
     renamed = client.get(f"/search?q={MARKERS['renamed']}").get_data(as_text=True)
     assert f"#{MARKERS['renamed']}" in renamed
-    prompts = [prompt.text for prompt in db.session.scalars(own_prompts(logged_in))]
+    prompts = [prompt.text for prompt in db.session.scalars(own_prompts(owner_id))]
     assert any(MARKERS["prompt"] in text for text in prompts)
     assert MARKERS["import"] in client.get("/account/import/preview").get_data(as_text=True)
 
