@@ -332,7 +332,10 @@ def test_after_a_reset_old_entries_are_locked_and_the_recovery_key_opens_them(cl
 
     listed = client.get("/entries/").get_data(as_text=True)
     assert listed.count("Locked entry") == 2 and "is locked" in listed
-    assert "2 entries are locked" in client.get("/account/unlock").get_data(as_text=True)
+    unlock_page = client.get("/account/unlock").get_data(as_text=True)
+    assert "2 entries are locked" in unlock_page
+    assert "<title>Open your journal with your recovery key · Journal</title>" in unlock_page
+    assert unlock_page.count('id="let-go-heading"') == 1
     assert client.post("/entries/new", data={"body": "Since the reset.", "tags": "work, new"}
                        ).status_code == 302
 
