@@ -177,6 +177,45 @@ def fill(checkout: Checkout, env: dict, entries: int, years: int) -> None:
           f" s, demo-data {done - prepared:.1f} s)\n  demo-data: {added}")
 
 
+def pick_sealed(database: Path) -> tuple[str, int, dict[str, tuple[str, int]]]:
+    """The common tag and a rare, a medium and a common word of a sealed journal, read
+    with this repository's code and the bench account's password (entries opened one by
+    one; their words counted per entry as the index splits them)."""
+    from collections import Counter
+
+    from journal import create_app
+    from journal.auth.keys import unlock_with_password
+    from journal.auth.queries import find_user
+    from journal.extensions import db
+    from journal.fulltext.terms import words_of
+    from journal.models import Entry
+    from journal.ownership import owned
+    from journal.tags.lookup import all_tags
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                      "SECRET_KEY": secrets.token_urlsafe(48)})
+    with app.app_context():
+        user = find_user(USERNAME)
+        unlock_with_password(user, PASSWORD)
+        common = max(all_tags(user), key=lambda tag: tag.entry_count)
+        counts: Counter[str] = Counter()
+        for entry in db.session.scalars(owned(Entry, user).execution_options(yield_per=2000)):
+            reframe = entry.reframe
+            parts = [entry.title or "", entry.body, entry.win_part or "",
+                     entry.prompt_text or "", *(f"{tag.display_name} {tag.name}"
+                                                for tag in entry.tags),
+                     *([getattr(reframe, name) for name in reframe.TEXT_FIELDS]
+                       if reframe else [])]
+            counts.update({word for word in words_of(" ".join(parts)) if len(word) >= 4})
+        db.session.remove()
+    rows = sorted((doc, term) for term, doc in counts.items())
+    total = rows[-1][0]
+    rare = next((term, doc) for doc, term in rows if doc >= 3)
+    medium = min(((term, doc) for doc, term in rows), key=lambda row: abs(row[1] - total * 0.02))
+    return common.name, common.entry_count, {"rare": rare, "medium": medium,
+                                             "common": (rows[-1][1], rows[-1][0])}
+
+
 def pick_pages(database: Path) -> dict[str, str]:
     """The pages to measure, by key (the same key at every size), with this journal's
     entry, common tag and search words in their paths; prints what was picked."""
@@ -188,8 +227,10 @@ def pick_pages(database: Path) -> dict[str, str]:
         tag, tagged = connection.execute(text(
             "SELECT name, count(*) FROM entry_tags JOIN tags ON tags.id = entry_tags.tag_id "
             "GROUP BY tags.id ORDER BY count(*) DESC LIMIT 1")).one()
-        words = pick_words(connection)
+        words = pick_words(connection) if tag is not None else None
     engine.dispose()
+    if tag is None:  # a sealed journal: its names and words open only with its key
+        tag, tagged, words = pick_sealed(database)
     picked = ", ".join(f"{label} {word!r} ({holding:,} entries)"
                        for label, (word, holding) in words.items())
     print(f"  entries on {days:,} days from {first} to {last}; common tag #{tag} "
