@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
+from journal.crypto.rows import Unreadable, open_fields
 from journal.extensions import db
 from journal.insights.months import month_text
-from journal.models import REFRAME, DayTagTotal, DayTotal, Entry, Prompt, Tag, User
+from journal.models import REFRAME, DayTagTotal, DayTotal, Entry, Prompt, Reframe, Tag, User
 from journal.ownership import owned, owned_columns
 from journal.tags.lookup import all_tags
 from journal.timezones import in_zone, local_day_end, local_day_start, local_today, zone_for
@@ -121,21 +122,30 @@ def _beliefs(user: User, result: Insights, reframe_days: dict[date, int]) -> Non
     sealed with the rest of what the person wrote."""
     zone = zone_for(user)
     ratings: dict[date, tuple[list[int], list[int]]] = {}
-    entries = db.session.scalars(
-        owned(Entry, user)
+    # Read as plain rows, each reframe's sealed fields opened by themselves: the entries
+    # (and their much longer texts) are not loaded at all.
+    rows = db.session.execute(
+        owned_columns(Entry, user, Entry.created_at, Reframe.uid, Reframe.sealed,
+                      Reframe.plain_belief_before, Reframe.plain_belief_after)
+        .join(Reframe, Reframe.entry_id == Entry.id)
         .where(Entry.kind == REFRAME,
                Entry.created_at >= local_day_start(result.start, zone),
                Entry.created_at < local_day_end(result.end, zone))
         .execution_options(yield_per=2_000))
-    for entry in entries:
-        reframe = entry.reframe
-        if reframe is None or reframe.unreadable:
-            continue
-        before, after = ratings.setdefault(in_zone(entry.created_at, zone).date(), ([], []))
-        if reframe.belief_before is not None:
-            before.append(reframe.belief_before)
-        if reframe.belief_after is not None:
-            after.append(reframe.belief_after)
+    for created_at, uid, sealed, plain_before, plain_after in rows:
+        if sealed is None:
+            belief_before, belief_after = plain_before, plain_after
+        else:
+            try:
+                fields = open_fields(Reframe.__tablename__, user.id, uid, sealed)
+            except Unreadable:
+                continue
+            belief_before, belief_after = fields.get("belief_before"), fields.get("belief_after")
+        before, after = ratings.setdefault(in_zone(created_at, zone).date(), ([], []))
+        if isinstance(belief_before, int):
+            before.append(belief_before)
+        if isinstance(belief_after, int):
+            after.append(belief_after)
     for day, count in reframe_days.items():
         before, after = ratings.get(day, ([], []))
         result.belief[day] = (sum(before) / len(before) if before else None,
